@@ -1,0 +1,330 @@
+# Makefile for vmscope (GNU make).
+#
+#   make              build ./vmscope
+#   make run          play scenarios/demo.scenario headless (--batch)
+#   make test         layering lint, unit tests, scenario and golden tests,
+#                     then unit and scenario tests again under ASan+UBSan
+#   make bench        build bench/*.c and run bench/run.sh (figures only)
+#   make asan         the sanitizer build, in build/asan/
+#   make deps         install missing Debian packages (as root), or print
+#                     the command that does
+#   make install      PREFIX=/usr/local DESTDIR= (also: uninstall)
+#   make clean        remove build/ and ./vmscope
+#
+# Settings: CC=clang, WERROR=0 (no -Werror), CFLAGS (default -O2 -g),
+# CPPFLAGS, LDFLAGS, LDLIBS, PREFIX, DESTDIR, V=1 (show full commands),
+# JOBS (parallel jobs for the builds inside `make test`; default: nproc),
+# UPDATE=1 with `make test` (rewrite tests/golden/*.out).
+#
+# Layout: src/core/*.c and src/script/*.c -> build/libvmscope.a;
+# src/main.c + the library -> ./vmscope; tests/unit/test_NAME.c ->
+# build/tests/test_NAME; bench/NAME.c -> build/bench/NAME; the sanitizer
+# variants of all of these live under build/asan/.
+
+MAKEFLAGS += --no-builtin-rules
+.SUFFIXES:
+.DELETE_ON_ERROR:
+
+# ---------------------------------------------------------------------------
+# Tools and user settings
+
+ifeq ($(origin CC),default)
+CC = gcc
+endif
+AR         ?= ar
+PKG_CONFIG ?= pkg-config
+INSTALL    ?= install
+INSTALL_PROGRAM = $(INSTALL) -m 755
+INSTALL_DATA    = $(INSTALL) -m 644
+
+CFLAGS  ?= -O2 -g
+WERROR  ?= 1
+JOBS    ?= $(shell nproc 2>/dev/null || echo 2)
+
+# GNU directory variables; DESTDIR only prefixes install paths.
+PREFIX      ?= /usr/local
+prefix       = $(PREFIX)
+bindir       = $(prefix)/bin
+datarootdir  = $(prefix)/share
+datadir      = $(datarootdir)
+mandir       = $(datarootdir)/man
+man1dir      = $(mandir)/man1
+man5dir      = $(mandir)/man5
+pkgdatadir   = $(datadir)/vmscope
+
+# ---------------------------------------------------------------------------
+# Flags the build always needs (kept apart from CFLAGS, so that
+# `make CFLAGS=-O0` does not drop the standard or the warnings)
+
+# Lua's warning list. gcc 12 and clang 14 both accept every flag for C,
+# so none is dropped.
+WARNINGS = -Wall -Wextra -Wshadow -Wundef -Wwrite-strings \
+	   -Wredundant-decls -Wmissing-declarations -Wconversion \
+	   -Wdeclaration-after-statement -Wmissing-prototypes \
+	   -Wstrict-prototypes -Wold-style-definition -Wc++-compat
+ifneq ($(WERROR),0)
+WARNINGS += -Werror
+endif
+
+# Headers outside their own directory are included as "core/x.h",
+# "script/y.h" (-Isrc).
+VMSCOPE_CPPFLAGS = -D_POSIX_C_SOURCE=200809L -Isrc
+VMSCOPE_CFLAGS   = -std=c11 $(VMSCOPE_CPPFLAGS) $(CPPFLAGS) $(WARNINGS) $(CFLAGS)
+DEPFLAGS         = -MMD -MP
+
+# Sanitizer build: comes after CFLAGS, so its -O1 wins.
+ASAN_FLAGS = -fsanitize=address,undefined -fno-omit-frame-pointer \
+	     -fno-sanitize-recover=all -O1 -g
+
+# Libraries, through pkg-config. cmocka is needed only by the unit tests;
+# `make test` installs it first (see deps) and then re-reads this file.
+CMOCKA_CFLAGS := $(shell $(PKG_CONFIG) --cflags cmocka 2>/dev/null)
+CMOCKA_LIBS   := $(shell $(PKG_CONFIG) --libs cmocka 2>/dev/null)
+HAVE_CMOCKA   := $(shell $(PKG_CONFIG) --exists cmocka 2>/dev/null && echo yes)
+
+# For the screen (a later milestone): defined here, linked into nothing yet.
+# Note: ncursesw.pc adds -D_DEFAULT_SOURCE -D_XOPEN_SOURCE=600.
+UI_CFLAGS := $(shell $(PKG_CONFIG) --exists ncursesw readline 2>/dev/null && \
+		$(PKG_CONFIG) --cflags ncursesw readline)
+UI_LIBS   := $(shell $(PKG_CONFIG) --exists ncursesw readline 2>/dev/null && \
+		$(PKG_CONFIG) --libs ncursesw readline)
+
+# ---------------------------------------------------------------------------
+# Sources and products (wildcards: new files are picked up by themselves)
+
+BIN        = vmscope
+LIB_SRCS   = $(wildcard src/core/*.c src/script/*.c)
+MAIN_SRC   = src/main.c
+UNIT_SRCS  = $(wildcard tests/unit/test_*.c)
+# Other .c files in tests/unit/ (helpers, stubs) go into every unit test.
+HELP_SRCS  = $(filter-out $(UNIT_SRCS),$(wildcard tests/unit/*.c))
+BENCH_SRCS = $(wildcard bench/*.c)
+
+LIB        = build/libvmscope.a
+LIB_OBJS   = $(LIB_SRCS:src/%.c=build/%.o)
+MAIN_OBJ   = $(MAIN_SRC:src/%.c=build/%.o)
+UNIT_OBJS  = $(UNIT_SRCS:tests/unit/%.c=build/tests/%.o)
+HELP_OBJS  = $(HELP_SRCS:tests/unit/%.c=build/tests/%.o)
+UNIT_BINS  = $(UNIT_OBJS:.o=)
+BENCH_OBJS = $(BENCH_SRCS:bench/%.c=build/bench/%.o)
+BENCH_BINS = $(BENCH_OBJS:.o=)
+
+ASAN_LIB       = build/asan/libvmscope.a
+ASAN_BIN       = build/asan/vmscope
+ASAN_LIB_OBJS  = $(LIB_SRCS:src/%.c=build/asan/%.o)
+ASAN_MAIN_OBJ  = $(MAIN_SRC:src/%.c=build/asan/%.o)
+ASAN_UNIT_OBJS = $(UNIT_OBJS:build/%=build/asan/%)
+ASAN_HELP_OBJS = $(HELP_OBJS:build/%=build/asan/%)
+ASAN_UNIT_BINS = $(ASAN_UNIT_OBJS:.o=)
+
+# Installed data, each only if present.
+MAN1      = $(wildcard man/*.1)
+MAN5      = $(wildcard man/*.5)
+LESSONS   = $(wildcard lessons/*.lesson)
+SCENARIOS = $(wildcard scenarios/*.scenario)
+
+# ---------------------------------------------------------------------------
+# Helpers
+
+# Quiet by default: "  CC  src/core/tlb.c"; V=1 shows the full commands.
+ifeq ($(V),1)
+Q   =
+say = @:
+else
+Q   = @
+say = @printf '  %-4s %s\n'
+endif
+
+# $(call sq,TEXT): TEXT quoted for the shell.
+sq = '$(subst ','\'',$(1))'
+
+# $(call stamp,TEXT): rewrite $@ only when TEXT changed, so that everything
+# depending on it is rebuilt when the compiler or the flags change.
+stamp = @mkdir -p $(@D); printf '%s\n' $(call sq,$(1)) | cmp -s - $@ || \
+	printf '%s\n' $(call sq,$(1)) >$@
+
+# $(call group,NAME,COMMAND): one test group; a PASS/FAIL line, stop on FAIL.
+group = if $(2); then echo "PASS  $(1)"; else echo "FAIL  $(1)"; exit 1; fi
+
+# Builds inside `make test`/`make bench` run in parallel (-j$(JOBS)) unless
+# an outer `make -jN` already shares its job slots; -s hides "is up to date".
+# ($(MAKE) must stay literal in the recipes, or no job slots are shared.)
+SUBMAKE_FLAGS = --no-print-directory $(if $(filter 1,$(V)),,-s) \
+		$(if $(findstring jobserver,$(MAKEFLAGS)),,-j$(JOBS))
+
+# First line of every unit-test recipe: a clear error if cmocka is missing.
+need_cmocka = $(if $(HAVE_CMOCKA),,$(error cmocka not found by \
+	$(PKG_CONFIG): run 'make deps' (package libcmocka-dev)))
+
+# ---------------------------------------------------------------------------
+# Main targets
+
+.PHONY: all run test check test-all deps bench bench-all asan \
+	install uninstall clean FORCE
+
+all: $(BIN)
+
+# For now: the demo, headless. Once the screen exists, the first lesson.
+run: $(BIN)
+	./$(BIN) --batch scenarios/demo.scenario
+
+# `test` installs what is missing, then runs in a fresh make, which
+# sees the cmocka that deps may just have installed.
+test check: deps
+	@$(MAKE) --no-print-directory test-all
+
+test-all:
+	@$(call group,layering,tests/layering.sh)
+	@$(MAKE) $(SUBMAKE_FLAGS) $(BIN) $(UNIT_BINS)
+	@$(call group,unit tests,tests/run-unit.sh $(UNIT_BINS))
+	@$(call group,scenarios,tests/run-scenarios.sh ./$(BIN))
+	@$(MAKE) $(SUBMAKE_FLAGS) asan
+	@$(call group,unit tests (asan),tests/run-unit.sh $(ASAN_UNIT_BINS))
+	@$(call group,scenarios (asan),UPDATE= tests/run-scenarios.sh $(ASAN_BIN))
+
+bench: deps
+	@$(MAKE) --no-print-directory bench-all
+
+bench-all:
+	@$(MAKE) $(SUBMAKE_FLAGS) $(BIN) $(BENCH_BINS)
+	@if [ -f bench/run.sh ]; then \
+		VMSCOPE=./$(BIN) BENCH_DIR=build/bench bash bench/run.sh; \
+	else \
+		echo "bench: no bench/run.sh"; \
+	fi
+
+asan: $(ASAN_BIN) $(ASAN_UNIT_BINS)
+
+clean:
+	rm -rf build $(BIN)
+
+# ---------------------------------------------------------------------------
+# Dependencies: check cheaply (pkg-config, command -v) and act only when
+# something is missing. As root: apt-get install it, non-interactively;
+# otherwise print the exact command and fail.
+
+# pkg-config module:Debian package; then commands named as their package.
+DEPS_PC  = cmocka:libcmocka-dev ncursesw:libncurses-dev readline:libreadline-dev
+DEPS_CMD = pkg-config tmux clang mandoc valgrind
+
+deps:
+	@missing=; \
+	for dep in $(DEPS_PC); do \
+		$(PKG_CONFIG) --exists $${dep%%:*} 2>/dev/null || \
+			missing="$$missing $${dep#*:}"; \
+	done; \
+	for cmd in $(DEPS_CMD); do \
+		command -v $$cmd >/dev/null 2>&1 || missing="$$missing $$cmd"; \
+	done; \
+	[ -n "$$missing" ] || exit 0; \
+	if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+		echo "deps: installing$$missing"; \
+		apt-get update && \
+		DEBIAN_FRONTEND=noninteractive apt-get install -y \
+			--no-install-recommends $$missing </dev/null; \
+	else \
+		echo "deps: missing Debian packages:$$missing"; \
+		echo "deps: run: sudo apt-get install$$missing"; \
+		exit 1; \
+	fi
+
+# ---------------------------------------------------------------------------
+# Normal build (build/)
+
+build/cflags: FORCE
+	$(call stamp,$(CC) $(VMSCOPE_CFLAGS) $(CMOCKA_CFLAGS) | $(LDFLAGS) $(LDLIBS))
+
+$(LIB_OBJS) $(MAIN_OBJ): build/%.o: src/%.c build/cflags
+	$(say) CC $<
+	@mkdir -p $(@D)
+	$(Q)$(CC) $(VMSCOPE_CFLAGS) $(DEPFLAGS) -c -o $@ $<
+
+$(LIB): $(LIB_OBJS)
+	$(say) AR $@
+	@mkdir -p $(@D)
+	$(Q)rm -f $@ && $(AR) rcs $@ $^
+
+$(BIN): $(MAIN_OBJ) $(LIB)
+	$(say) LD $@
+	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+$(UNIT_OBJS) $(HELP_OBJS): build/tests/%.o: tests/unit/%.c build/cflags
+	$(need_cmocka)
+	$(say) CC $<
+	@mkdir -p $(@D)
+	$(Q)$(CC) $(VMSCOPE_CFLAGS) $(CMOCKA_CFLAGS) $(DEPFLAGS) -c -o $@ $<
+
+$(UNIT_BINS): %: %.o $(HELP_OBJS) $(LIB)
+	$(say) LD $@
+	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(CMOCKA_LIBS) $(LDLIBS)
+
+# Benchmarks: the normal (-O2, no sanitizer) library.
+$(BENCH_OBJS): build/bench/%.o: bench/%.c build/cflags
+	$(say) CC $<
+	@mkdir -p $(@D)
+	$(Q)$(CC) $(VMSCOPE_CFLAGS) $(DEPFLAGS) -c -o $@ $<
+
+$(BENCH_BINS): %: %.o $(LIB)
+	$(say) LD $@
+	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+# ---------------------------------------------------------------------------
+# Sanitizer build (build/asan/)
+
+build/asan/cflags: FORCE
+	$(call stamp,$(CC) $(VMSCOPE_CFLAGS) $(ASAN_FLAGS) $(CMOCKA_CFLAGS) | $(LDFLAGS) $(LDLIBS))
+
+$(ASAN_LIB_OBJS) $(ASAN_MAIN_OBJ): build/asan/%.o: src/%.c build/asan/cflags
+	$(say) CC $@
+	@mkdir -p $(@D)
+	$(Q)$(CC) $(VMSCOPE_CFLAGS) $(ASAN_FLAGS) $(DEPFLAGS) -c -o $@ $<
+
+$(ASAN_LIB): $(ASAN_LIB_OBJS)
+	$(say) AR $@
+	@mkdir -p $(@D)
+	$(Q)rm -f $@ && $(AR) rcs $@ $^
+
+$(ASAN_BIN): $(ASAN_MAIN_OBJ) $(ASAN_LIB)
+	$(say) LD $@
+	$(Q)$(CC) $(ASAN_FLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+$(ASAN_UNIT_OBJS) $(ASAN_HELP_OBJS): build/asan/tests/%.o: tests/unit/%.c build/asan/cflags
+	$(need_cmocka)
+	$(say) CC $@
+	@mkdir -p $(@D)
+	$(Q)$(CC) $(VMSCOPE_CFLAGS) $(ASAN_FLAGS) $(CMOCKA_CFLAGS) $(DEPFLAGS) -c -o $@ $<
+
+$(ASAN_UNIT_BINS): %: %.o $(ASAN_HELP_OBJS) $(ASAN_LIB)
+	$(say) LD $@
+	$(Q)$(CC) $(ASAN_FLAGS) $(LDFLAGS) -o $@ $^ $(CMOCKA_LIBS) $(LDLIBS)
+
+# ---------------------------------------------------------------------------
+# Install: the binary, and man pages, lessons and scenarios where present.
+
+# $(call install_data,FILES,DIR): FILES (if any) as 0644 into DIR.
+install_data = $(if $(1),$(INSTALL) -d $(call sq,$(DESTDIR)$(2)) && \
+	$(INSTALL_DATA) $(1) $(call sq,$(DESTDIR)$(2)))
+
+install: $(BIN)
+	$(INSTALL) -d $(call sq,$(DESTDIR)$(bindir))
+	$(INSTALL_PROGRAM) $(BIN) $(call sq,$(DESTDIR)$(bindir)/$(BIN))
+	$(call install_data,$(MAN1),$(man1dir))
+	$(call install_data,$(MAN5),$(man5dir))
+	$(call install_data,$(LESSONS),$(pkgdatadir)/lessons)
+	$(call install_data,$(SCENARIOS),$(pkgdatadir)/scenarios)
+
+# $(call installed,FILES,DIR): the quoted paths FILES were installed as.
+installed = $(foreach f,$(notdir $(1)),$(call sq,$(DESTDIR)$(2)/$(f)))
+
+uninstall:
+	rm -f $(call installed,$(BIN),$(bindir)) $(call installed,$(MAN1),$(man1dir)) $(call installed,$(MAN5),$(man5dir))
+	rm -rf $(call sq,$(DESTDIR)$(pkgdatadir))
+
+# ---------------------------------------------------------------------------
+
+FORCE:
+
+# Header dependencies written by -MMD -MP.
+-include $(patsubst %.o,%.d,$(LIB_OBJS) $(MAIN_OBJ) $(UNIT_OBJS) $(HELP_OBJS) \
+	$(BENCH_OBJS) $(ASAN_LIB_OBJS) $(ASAN_MAIN_OBJ) $(ASAN_UNIT_OBJS) \
+	$(ASAN_HELP_OBJS))

@@ -1,0 +1,346 @@
+/*
+ * check.c - what engine_submit() refuses, decided against the machine as
+ * it stands before anything changes: no process, an address outside the
+ * address space or not canonical, a page mapped twice or not mapped, a
+ * frame that is not free, rights an entry format cannot express, a pool
+ * or table space too small.  An operation that passes cannot fail half
+ * way.
+ */
+#include <stdio.h>
+
+#include "engine_int.h"
+
+#define MAX_PAGES ((uint64_t)1 << 20)
+
+static const char *
+op_word(enum op_kind k)
+{
+	static const char *const w[] = { "process", "switch", "map", "unmap",
+		"protect", "share", "poke", "read", "write", "exec" };
+
+	return w[k];
+}
+
+/* Is va an address of this machine's address space? */
+static int
+check_va(const struct machine *m, const char *cmd, const char *arg,
+    uint64_t va, struct verr *err)
+{
+	unsigned n = m->c.va;
+	uint64_t top;
+
+	if (n == 64)
+		return 0;
+	if (n == 48 || n == 57) {
+		top = va >> (n - 1);
+		if (top == 0 || top == (~0ull >> (n - 1)))
+			return 0;
+		return verr_set(err, arg, "%s: 0x%llx is not canonical: with "
+		    "va=%u, bits 63..%u must all equal bit %u (addresses run "
+		    "0 .. 0x%llx and 0x%llx .. 0xffffffffffffffff)", cmd,
+		    (unsigned long long)va, n, n - 1, n - 1,
+		    (unsigned long long)((1ull << (n - 1)) - 1),
+		    (unsigned long long)(~0ull << (n - 1)));
+	}
+	if (va >> n)
+		return verr_set(err, arg, "%s: 0x%llx is outside the %u-bit "
+		    "virtual address space (0 .. 0x%llx)", cmd,
+		    (unsigned long long)va, n,
+		    (unsigned long long)((1ull << n) - 1));
+	return 0;
+}
+
+/* Check a range of pages starting at va; *vpn gets the first page. */
+static int
+check_range(const struct machine *m, const struct op *o, uint64_t va,
+    const char *arg, uint64_t *vpn, struct verr *err)
+{
+	const char *cmd = op_word(o->kind);
+	uint64_t last, half;
+
+	if (check_va(m, cmd, arg, va, err) != 0)
+		return -1;
+	if (va & (m->c.page - 1))
+		return verr_set(err, arg, "%s: 0x%llx is not page-aligned "
+		    "(page=%llu)", cmd, (unsigned long long)va,
+		    (unsigned long long)m->c.page);
+	if (o->pages == 0 || o->pages > MAX_PAGES)
+		return verr_set(err, "pages", "%s: pages=%llu: 1 to %llu pages "
+		    "at a time", cmd, (unsigned long long)o->pages,
+		    (unsigned long long)MAX_PAGES);
+	*vpn = vpn_of_va(m, va);
+	last = *vpn + o->pages - 1;
+	if (m->c.va < 64 && (last >> (m->c.va - m->c.page_bits)) != 0)
+		return verr_set(err, "pages", "%s: %llu pages from 0x%llx run "
+		    "past the end of the address space", cmd,
+		    (unsigned long long)o->pages, (unsigned long long)va);
+	if (m->c.va == 48 || m->c.va == 57) {
+		half = 1ull << (m->c.va - 1 - m->c.page_bits);
+		if ((*vpn < half) != (last < half))
+			return verr_set(err, "pages", "%s: %llu pages from "
+			    "0x%llx run into the non-canonical hole",
+			    cmd, (unsigned long long)o->pages,
+			    (unsigned long long)va);
+	}
+	return 0;
+}
+
+static int
+need_proc(const struct machine *m, const char *cmd, struct verr *err)
+{
+	if (m->r.cur == 0)
+		return verr_set(err, NULL, "%s: there is no process yet: "
+		    "create one with 'process NAME'", cmd);
+	return 0;
+}
+
+static int
+check_perm(const struct machine *m, const char *cmd, unsigned perm,
+    bool user, struct verr *err)
+{
+	if (m->c.format == FMT_SIMPLE) {
+		if ((perm & (PERM_R | PERM_W)) != (PERM_R | PERM_W))
+			return verr_set(err, "perm", "%s: pte.format=simple "
+			    "entries have no permission bits: every page is "
+			    "readable and writable (use pte.format=x86)", cmd);
+		if (!user)
+			return verr_set(err, "kernel", "%s: pte.format=simple "
+			    "entries have no user/supervisor bit (use "
+			    "pte.format=x86)", cmd);
+	}
+	if (!(perm & PERM_R))
+		return verr_set(err, "perm", "%s: x86 entries cannot make a "
+		    "present page unreadable: perm needs r", cmd);
+	return 0;
+}
+
+static int
+check_tables(struct machine *m, const char *cmd, uint32_t proc, uint64_t vpn,
+    uint64_t pages, struct verr *err)
+{
+	uint64_t need = os_missing_tables(m, proc, vpn, pages);
+
+	if (need > os_tframes_left(m))
+		return verr_set(err, NULL, "%s: the page tables need %llu more "
+		    "frames, but only %llu are left above the pool of %llu "
+		    "frames (pa=%u): give a larger pa or fewer frames", cmd,
+		    (unsigned long long)need,
+		    (unsigned long long)os_tframes_left(m),
+		    (unsigned long long)m->c.frames, m->c.pa);
+	if (pool_reserve(m, (uint32_t)pages, (uint32_t)pages, need) != 0)
+		return verr_set(err, NULL, "%s: out of memory", cmd);
+	return 0;
+}
+
+static int
+check_map(struct machine *m, const struct op *o, struct verr *err)
+{
+	uint32_t p = m->r.cur - 1;
+	uint64_t vpn, i, f;
+
+	if (need_proc(m, "map", err) != 0 ||
+	    check_range(m, o, o->va, NULL, &vpn, err) != 0 ||
+	    check_perm(m, "map", o->perm, o->user, err) != 0)
+		return -1;
+	for (i = 0; i < o->pages; i++)
+		if (os_lookup(m, p, vpn + i) != NONE32)
+			return verr_set(err, NULL, "map: 0x%llx is already "
+			    "mapped in %s", (unsigned long long)((vpn + i) <<
+			    m->c.page_bits), m->procs[p].name);
+	if (o->disk && o->frame >= 0)
+		return verr_set(err, "frame", "map: a page is either in a "
+		    "frame or on disk, not both");
+	if (!o->disk && o->frame >= 0) {
+		if ((uint64_t)o->frame >= m->c.frames ||
+		    o->pages > m->c.frames - (uint64_t)o->frame)
+			return verr_set(err, "frame", "map: frames %lld..%lld "
+			    "are outside the pool of %llu frames (0..%llu)",
+			    (long long)o->frame, (long long)o->frame +
+			    (long long)o->pages - 1,
+			    (unsigned long long)m->c.frames,
+			    (unsigned long long)m->c.frames - 1);
+		for (i = 0; i < o->pages; i++) {
+			f = (uint64_t)o->frame + i;
+			if (m->frames[f].pobj != 0)
+				return verr_set(err, "frame", "map: frame %llu "
+				    "is not free", (unsigned long long)f);
+		}
+	}
+	if (!o->disk && o->frame < 0 && o->pages > m->r.nfree)
+		return verr_set(err, NULL, "map: %llu pages need %llu free "
+		    "frames, but only %llu of the pool's %llu are free: map "
+		    "them on disk with 'disk' or unmap pages first",
+		    (unsigned long long)o->pages,
+		    (unsigned long long)o->pages,
+		    (unsigned long long)m->r.nfree,
+		    (unsigned long long)m->c.frames);
+	return check_tables(m, "map", p, vpn, o->pages, err);
+}
+
+static int
+check_mapped(struct machine *m, const struct op *o, struct verr *err)
+{
+	const char *cmd = op_word(o->kind);
+	uint32_t p = m->r.cur - 1;
+	uint64_t vpn, i;
+
+	if (need_proc(m, cmd, err) != 0 ||
+	    check_range(m, o, o->va, NULL, &vpn, err) != 0)
+		return -1;
+	for (i = 0; i < o->pages; i++)
+		if (os_lookup(m, p, vpn + i) == NONE32)
+			return verr_set(err, NULL, "%s: 0x%llx is not mapped "
+			    "in %s", cmd, (unsigned long long)((vpn + i) <<
+			    m->c.page_bits), m->procs[p].name);
+	if (o->kind == OP_PROTECT) {
+		for (i = 0; i < o->pages; i++)
+			if (check_perm(m, cmd, o->perm, rec_at(m, os_lookup(m,
+			    p, vpn + i))->user, err) != 0)
+				return -1;
+	}
+	return 0;
+}
+
+static int
+check_share(struct machine *m, const struct op *o, struct verr *err)
+{
+	uint32_t p = m->r.cur - 1, q;
+	uint64_t vpn2;
+	struct op one = *o;
+
+	if (need_proc(m, "share", err) != 0)
+		return -1;
+	if (m->c.pt == PT_INVERTED)
+		return verr_set(err, NULL, "share: an inverted table holds one "
+		    "mapping per frame, so it cannot share a frame between "
+		    "two pages (use pt=radix)");
+	q = os_find_proc(m, o->name);
+	if (q == NONE32)
+		return verr_set(err, "name", "share: there is no process "
+		    "named '%s'", o->name);
+	if (check_va(m, "share", NULL, o->va, err) != 0)
+		return -1;
+	if (os_lookup(m, q, vpn_of_va(m, o->va)) == NONE32)
+		return verr_set(err, NULL, "share: %s has no page at 0x%llx",
+		    o->name, (unsigned long long)o->va);
+	one.pages = 1;
+	if (check_range(m, &one, o->va2, "at", &vpn2, err) != 0)
+		return -1;
+	if (os_lookup(m, p, vpn2) != NONE32)
+		return verr_set(err, "at", "share: 0x%llx is already mapped in "
+		    "%s", (unsigned long long)o->va2, m->procs[p].name);
+	return check_tables(m, "share", p, vpn2, 1, err);
+}
+
+static int
+check_process(struct machine *m, const struct op *o, struct verr *err)
+{
+	uint32_t i;
+
+	if (os_find_proc(m, o->name) != NONE32)
+		return verr_set(err, "name", "process: a process named '%s' "
+		    "exists already (use 'switch %s')", o->name, o->name);
+	if (m->r.nprocs >= MAX_PROCS)
+		return verr_set(err, NULL, "process: at most %d processes",
+		    MAX_PROCS);
+	if (o->asid >= 0) {
+		if (o->asid == 0 || o->asid > 65535)
+			return verr_set(err, "asid", "process: asid=%lld: "
+			    "ASIDs run from 1 to 65535 (0 is the host's)",
+			    (long long)o->asid);
+		for (i = 0; i < m->r.nprocs; i++)
+			if (m->procs[i].live &&
+			    m->procs[i].asid == (uint32_t)o->asid)
+				return verr_set(err, "asid", "process: asid "
+				    "%lld belongs to %s already",
+				    (long long)o->asid, m->procs[i].name);
+	}
+	if (o->root >= 0) {
+		if (m->c.pt == PT_INVERTED)
+			return verr_set(err, "root", "process: root= names a "
+			    "page-table root, and an inverted table has none");
+		if ((uint64_t)o->root >= m->c.total_frames)
+			return verr_set(err, "root", "process: root=%lld is "
+			    "outside physical memory (frames 0..%llu)",
+			    (long long)o->root,
+			    (unsigned long long)m->c.total_frames - 1);
+		return 0;
+	}
+	if (m->c.pt == PT_RADIX) {
+		if (m->tframes_per[0] > os_tframes_left(m))
+			return verr_set(err, NULL, "process: no frame left "
+			    "above the pool for a page table (pa=%u gives "
+			    "%llu frames, the pool takes %llu)", m->c.pa,
+			    (unsigned long long)m->c.total_frames,
+			    (unsigned long long)m->c.frames);
+		if (pool_reserve(m, 0, 0, m->tframes_per[0]) != 0)
+			return verr_set(err, NULL, "out of memory");
+	}
+	return 0;
+}
+
+static int
+check_access(struct machine *m, const struct op *o, struct verr *err)
+{
+	const char *cmd = op_word(o->kind);
+	uint64_t off;
+
+	if (need_proc(m, cmd, err) != 0 ||
+	    check_va(m, cmd, NULL, o->va, err) != 0)
+		return -1;
+	if (o->size != 1 && o->size != 2 && o->size != 4 && o->size != 8)
+		return verr_set(err, "size", "%s: size=%u: an access is 1, 2, "
+		    "4 or 8 bytes", cmd, o->size);
+	off = o->va & (m->c.page - 1);
+	if (off + o->size > m->c.page)
+		return verr_set(err, "size", "%s: %u bytes at 0x%llx would "
+		    "cross into the next page", cmd, o->size,
+		    (unsigned long long)o->va);
+	if (o->size < 8 && (o->value >> (8 * o->size)) != 0)
+		return verr_set(err, "value", "%s: 0x%llx does not fit in %u "
+		    "byte%s", cmd, (unsigned long long)o->value, o->size,
+		    o->size == 1 ? "" : "s");
+	if (m->c.policy == POL_OPT && (o->fidx == OP_NO_FUTURE ||
+	    o->fidx >= m->nfuture))
+		return verr_set(err, NULL, "%s: policy=opt needs the future, "
+		    "and this access is not part of the file being run", cmd);
+	if (m->c.policy == POL_OPT && m->frames != NULL &&
+	    pool_reserve(m, 0, 0, 0) != 0)
+		return verr_set(err, NULL, "out of memory");
+	return 0;
+}
+
+int
+op_check(struct engine *e, const struct op *o, struct verr *err)
+{
+	struct machine *m = e->m;
+
+	switch (o->kind) {
+	case OP_PROCESS:
+		return check_process(m, o, err);
+	case OP_SWITCH:
+		if (os_find_proc(m, o->name) == NONE32)
+			return verr_set(err, "name", "switch: there is no "
+			    "process named '%s'", o->name);
+		return 0;
+	case OP_MAP:
+		return check_map(m, o, err);
+	case OP_UNMAP:
+	case OP_PROTECT:
+		return check_mapped(m, o, err);
+	case OP_SHARE:
+		return check_share(m, o, err);
+	case OP_POKE:
+		if (o->nbytes == 0 || o->pa >= ((uint64_t)1 << m->c.pa) ||
+		    o->nbytes > ((uint64_t)1 << m->c.pa) - o->pa)
+			return verr_set(err, NULL, "poke: %zu bytes at 0x%llx "
+			    "do not fit in the %u-bit physical memory",
+			    o->nbytes, (unsigned long long)o->pa, m->c.pa);
+		return 0;
+	case OP_READ:
+	case OP_WRITE:
+	case OP_EXEC:
+		return check_access(m, o, err);
+	}
+	return verr_set(err, NULL, "unknown operation");
+}

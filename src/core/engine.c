@@ -1,0 +1,358 @@
+/*
+ * engine.c - the step engine: the timeline of operations, one micro-step
+ * at a time, and the history that lets `back` undo steps.
+ *
+ * Each call of engine_step() saves the machine's registers (struct regs)
+ * and then performs one step of the operation in progress; every other
+ * change the step makes is journaled where it is made (J()).  Going back
+ * undoes steps from the journal; when the journal grows past its limit
+ * the engine takes a checkpoint (a copy of the machine) and starts a new
+ * journal, so going back further restores the nearest checkpoint and
+ * re-executes forward.  Operations themselves are immutable once
+ * submitted, which is what makes re-execution deterministic.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "machine.h"
+#include "engine_int.h"
+
+#define JOURNAL_LIMIT ((size_t)32 << 20)
+#define MAX_CKPT 16
+
+void
+op_init(struct op *o, enum op_kind k)
+{
+	memset(o, 0, sizeof *o);
+	o->kind = k;
+	o->pages = 1;
+	o->size = 1;
+	o->perm = PERM_R | PERM_W;
+	o->user = true;
+	o->asid = -1;
+	o->root = -1;
+	o->frame = -1;
+	o->fidx = OP_NO_FUTURE;
+}
+
+static void
+ckpt_drop_after(struct engine *e, uint64_t pos)
+{
+	while (e->nck > 0 && e->ck[e->nck - 1].pos > pos)
+		machine_free(e->ck[--e->nck].m);
+}
+
+static int
+ckpt_take(struct engine *e)
+{
+	struct machine *c;
+	size_t i, j;
+
+	if (e->nck > 0 && e->ck[e->nck - 1].pos == e->m->r.pos)
+		return 0;
+	c = machine_clone(e->m);
+	if (c == NULL)
+		return -1;
+	if (e->nck == MAX_CKPT) {
+		/* thin out: keep the first, every other one, and the last */
+		for (i = 1, j = 1; i < e->nck; i++) {
+			if (i % 2 == 1 && i != e->nck - 1) {
+				machine_free(e->ck[i].m);
+				continue;
+			}
+			e->ck[j++] = e->ck[i];
+		}
+		e->nck = j;
+	}
+	e->ck[e->nck].pos = c->r.pos;
+	e->ck[e->nck].m = c;
+	e->nck++;
+	return 0;
+}
+
+static int
+future_setup(struct engine *e, const struct future_ref *f, size_t n)
+{
+	size_t i, k;
+
+	e->future = f;
+	e->nfuture = n;
+	if (n == 0)
+		return 0;
+	e->fname = (uint32_t *)malloc(n * sizeof *e->fname);
+	if (e->fname == NULL)
+		return -1;
+	for (i = 0; i < n; i++) {
+		for (k = 0; k < e->nnames; k++)
+			if (strcmp(e->names[k], f[i].proc) == 0)
+				break;
+		if (k == e->nnames) {
+			if ((e->nnames & (e->nnames - 1)) == 0) {
+				const char **nn = (const char **)realloc(
+				    (void *)e->names, (e->nnames ? e->nnames * 2
+				    : 1) * sizeof *nn);
+				if (nn == NULL)
+					return -1;
+				e->names = nn;
+			}
+			e->names[e->nnames++] = f[i].proc;
+		}
+		e->fname[i] = (uint32_t)k;
+	}
+	return 0;
+}
+
+struct engine *
+engine_new_future(const struct mconfig *c, unsigned flags,
+    const struct future_ref *f, size_t n, struct verr *err)
+{
+	struct engine *e;
+
+	if (c->policy == POL_OPT && f == NULL) {
+		verr_set(err, "policy", "policy=opt needs the future, which "
+		    "only a file or a trace has: run the file with --batch or "
+		    "--check");
+		return NULL;
+	}
+	e = (struct engine *)calloc(1, sizeof *e);
+	if (e == NULL) {
+		verr_set(err, NULL, "out of memory");
+		return NULL;
+	}
+	e->flags = flags;
+	e->jr_limit = JOURNAL_LIMIT;
+	jr_init(&e->jr);
+	e->m = machine_new(c, err);
+	if (e->m == NULL) {
+		free(e);
+		return NULL;
+	}
+	if (future_setup(e, f, f ? n : 0) != 0) {
+		engine_free(e);
+		verr_set(err, NULL, "out of memory");
+		return NULL;
+	}
+	e->m->future = e->future;
+	e->m->nfuture = e->nfuture;
+	e->m->names = e->names;
+	e->m->nnames = e->nnames;
+	e->m->fname = e->fname;
+	if (flags & ENGINE_JOURNAL) {
+		e->m->jr = &e->jr;
+		if (ckpt_take(e) != 0) {
+			engine_free(e);
+			verr_set(err, NULL, "out of memory");
+			return NULL;
+		}
+	}
+	return e;
+}
+
+struct engine *
+engine_new(const struct mconfig *c, unsigned flags, struct verr *err)
+{
+	return engine_new_future(c, flags, NULL, 0, err);
+}
+
+void
+engine_free(struct engine *e)
+{
+	size_t i;
+
+	if (e == NULL)
+		return;
+	machine_free(e->m);
+	for (i = 0; i < e->nck; i++)
+		machine_free(e->ck[i].m);
+	for (i = 0; i < e->nops; i++)
+		free((void *)(uintptr_t)e->ops[i].bytes);
+	free(e->ops);
+	jr_free(&e->jr);
+	free((void *)e->names);
+	free(e->fname);
+	free(e);
+}
+
+void
+engine_set_journal_limit(struct engine *e, size_t bytes)
+{
+	e->jr_limit = bytes;
+}
+
+const struct mconfig *
+engine_config(const struct engine *e)
+{
+	return &e->m->c;
+}
+
+bool
+engine_busy(const struct engine *e)
+{
+	return e->m->r.busy != 0;
+}
+
+uint64_t
+engine_position(const struct engine *e)
+{
+	return e->m->r.pos;
+}
+
+uint64_t
+engine_end(const struct engine *e)
+{
+	return e->horizon > e->m->r.pos ? e->horizon : e->m->r.pos;
+}
+
+bool
+engine_has_future(const struct engine *e)
+{
+	return e->m->r.busy || e->m->r.op < e->nops;
+}
+
+const struct op *
+engine_op(const struct engine *e, uint32_t i)
+{
+	return i < e->nops ? &e->ops[i] : NULL;
+}
+
+bool
+engine_step(struct engine *e, struct event *ev)
+{
+	struct machine *m = e->m;
+
+	if (!m->r.busy && m->r.op >= e->nops)
+		return false;
+	if (m->jr != NULL) {
+		(void)jr_begin_step(m->jr);
+		jr_save(m->jr, &m->r, sizeof m->r);
+	}
+	memset(ev, 0, sizeof *ev);
+	if (!m->r.busy) {
+		m->r.busy = 1;
+		m->r.phase = PH_START;
+		m->r.iter = 0;
+	}
+	ev->op = m->r.op;
+	step_op(e, &e->ops[m->r.op], ev);
+	m->r.pos++;
+	m->r.cycles += ev->cycles;
+	ev->step = m->r.pos;
+	if (m->r.pos > e->horizon)
+		e->horizon = m->r.pos;
+	if (m->jr != NULL && m->jr->len > e->jr_limit) {
+		if (ckpt_take(e) == 0)
+			jr_clear(m->jr, m->r.pos);
+	}
+	return true;
+}
+
+static void
+finish_op(struct engine *e)
+{
+	struct event ev;
+
+	while (e->m->r.busy)
+		(void)engine_step(e, &ev);
+}
+
+int
+engine_back(struct engine *e, uint64_t n, uint64_t *moved, struct verr *err)
+{
+	uint64_t start = e->m->r.pos, target;
+	struct machine *c;
+	struct event ev;
+	size_t i;
+
+	if (moved != NULL)
+		*moved = 0;
+	if (!(e->flags & ENGINE_JOURNAL))
+		return verr_set(err, NULL, "back needs the history of the run, "
+		    "which is not kept in this mode");
+	target = n > start ? 0 : start - n;
+	while (e->m->r.pos > target && e->m->r.pos > e->jr.base &&
+	    !e->jr.failed && jr_undo_step(&e->jr))
+		;
+	if (e->m->r.pos > target) {
+		for (i = e->nck; i > 0 && e->ck[i - 1].pos > target; i--)
+			;
+		if (i == 0)
+			return verr_set(err, NULL, "back: no checkpoint before "
+			    "step %llu", (unsigned long long)target);
+		c = machine_clone(e->ck[i - 1].m);
+		if (c == NULL)
+			return verr_set(err, NULL, "back: out of memory");
+		machine_free(e->m);
+		e->m = c;
+		c->jr = &e->jr;
+		jr_clear(&e->jr, c->r.pos);
+		while (e->m->r.pos < target && engine_step(e, &ev))
+			;
+	}
+	if (moved != NULL)
+		*moved = start - e->m->r.pos;
+	return 0;
+}
+
+int
+engine_goto(struct engine *e, uint64_t pos, struct verr *err)
+{
+	struct event ev;
+
+	if (pos < e->m->r.pos)
+		return engine_back(e, e->m->r.pos - pos, NULL, err);
+	while (e->m->r.pos < pos && engine_step(e, &ev))
+		;
+	return 0;
+}
+
+int
+engine_submit(struct engine *e, const struct op *o, struct verr *err)
+{
+	struct op *n;
+	size_t cap;
+
+	if (e->m->r.busy || e->m->r.op < e->nops) {
+		/* in the past: finish the op in progress, drop the rest */
+		finish_op(e);
+		while (e->nops > e->m->r.op)
+			free((void *)(uintptr_t)e->ops[--e->nops].bytes);
+		e->horizon = e->m->r.pos;
+		ckpt_drop_after(e, e->m->r.pos);
+	}
+	if (op_check(e, o, err) != 0)
+		return -1;
+	if (e->nops == e->capops) {
+		cap = e->capops ? e->capops * 2 : 64;
+		n = (struct op *)realloc(e->ops, cap * sizeof *n);
+		if (n == NULL)
+			return verr_set(err, NULL, "out of memory");
+		e->ops = n;
+		e->capops = cap;
+	}
+	n = &e->ops[e->nops];
+	*n = *o;
+	if (o->kind == OP_POKE) {
+		n->bytes = (uint8_t *)malloc(o->nbytes);
+		if (n->bytes == NULL)
+			return verr_set(err, NULL, "out of memory");
+		memcpy((void *)(uintptr_t)n->bytes, o->bytes, o->nbytes);
+	} else
+		n->bytes = NULL;
+	e->nops++;
+	return 0;
+}
+
+int
+engine_peek(const struct engine *e, uint64_t pa, uint64_t n, uint8_t *out,
+    struct verr *err)
+{
+	const struct mconfig *c = &e->m->c;
+
+	if (n == 0 || pa >= ((uint64_t)1 << c->pa) ||
+	    n > ((uint64_t)1 << c->pa) - pa)
+		return verr_set(err, NULL, "peek: 0x%llx..+%llu is outside "
+		    "the %u-bit physical memory", (unsigned long long)pa,
+		    (unsigned long long)n, c->pa);
+	mem_read_bytes(e->m->phys, pa, out, n);
+	return 0;
+}

@@ -1,0 +1,321 @@
+/*
+ * machine.h - the simulated machine's state, private to src/core.
+ *
+ * Everything the engine can change lives in storage that never moves
+ * while the machine exists, so the journal can save old bytes by
+ * pointer: fixed arrays sized at creation (pool frames, TLB, processes),
+ * chunked pools (mapping records, page objects, table frames) and the
+ * sparse memories (physical memory, disk).  The small, hot state of the
+ * machine - counters, the access in progress, the clock hand, list heads,
+ * allocation counters - is struct regs, saved whole at every step.
+ *
+ * Vocabulary: a *frame* is a page-sized piece of physical memory; the
+ * *pool* is frames 0 .. frames-1, where pages live; page tables live in
+ * *table frames*, allocated from the top of memory down.  A *page
+ * object* is one page of data, resident in a frame or kept on disk (its
+ * disk slot is its index); a *record* is the OS's note that process P
+ * maps virtual page V to a page object with some rights.  Several
+ * records may share one page object.
+ */
+#ifndef VMSCOPE_MACHINE_H
+#define VMSCOPE_MACHINE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "config.h"
+#include "engine.h"
+#include "journal.h"
+#include "mem.h"
+
+#define NONE64 UINT64_MAX
+#define NONE32 UINT32_MAX
+#define MAX_PROCS 1024
+#define POOL_CHUNK 1024u	/* records, objects, table frames per chunk */
+
+/* x86 entry bits */
+#define X86_P  0x1ull
+#define X86_W  0x2ull
+#define X86_U  0x4ull
+#define X86_A  0x20ull
+#define X86_D  0x40ull
+#define X86_NX (1ull << 63)
+
+/* Inverted-table entry (16 bytes per pool frame):
+ *   word 0: the virtual page number (tag)
+ *   word 1: bits 63..32 next frame in the chain + 1 (0 = end),
+ *           bits 31..16 ASID, bits 7..0 flags (x86 positions P W U A D,
+ *           and NX in bit 7). */
+#define IPT_NX 0x80ull
+#define IPT_ENTRY 16u
+
+struct frame {			/* one pool frame */
+	uint32_t pobj;		/* page object + 1; 0 = free */
+	uint32_t prev, next;	/* FIFO/LRU order: frame + 1, 0 = none */
+	uint8_t use, dirty;
+	uint8_t pad[6];
+};
+
+enum tframe_kind { TF_TABLE, TF_ANCHOR, TF_IPT };
+
+struct tframe {			/* one table frame, counted from the top */
+	uint32_t proc;		/* owning process */
+	uint8_t kind;		/* enum tframe_kind */
+	uint8_t level;		/* table level, 1 = top */
+	uint8_t first;		/* first frame of a multi-frame table */
+	uint8_t pad;
+};
+
+struct pobj {			/* one page of data */
+	uint64_t frame;		/* resident frame, or NONE64 */
+	uint32_t mappers;	/* first record + 1 */
+	uint8_t live;
+	uint8_t on_disk;	/* the disk holds its contents */
+	uint8_t pad[2];
+};
+
+struct rec {			/* process maps vpn to a page object */
+	uint64_t vpn;
+	uint64_t pte_pa;	/* leaf entry address (radix), or NONE64 */
+	uint32_t proc;
+	uint32_t pobj;
+	uint32_t next;		/* next mapper of the same object + 1 */
+	uint8_t perm;		/* PERM_* */
+	uint8_t user;
+	uint8_t live;
+	uint8_t pad;
+};
+
+struct proc {
+	char name[NAME_MAX_LEN + 1];
+	uint8_t live;
+	uint8_t image;		/* root= given: tables not the OS's own */
+	uint8_t pad[6];
+	uint32_t asid;
+	uint32_t name_id;	/* index in the future's name list, or NONE */
+	uint64_t root;		/* root table frame */
+};
+
+struct tlbe {
+	uint64_t vpn;
+	uint64_t frame;
+	uint64_t pte_pa;	/* the leaf entry (to set D on a write hit) */
+	uint64_t stamp;		/* LRU: last use; FIFO: fill time */
+	uint32_t asid;
+	uint8_t valid, w, u, nx, dirty;
+	uint8_t pad[3];
+};
+
+/* Phases of the access in progress. */
+enum phase {
+	PH_IDLE,
+	PH_START,		/* the op begins (split, or a setup step) */
+	PH_TLB,
+	PH_WALK,
+	PH_IPT_ANCHOR,
+	PH_IPT_PROBE,
+	PH_FILL,
+	PH_DATA,
+	PH_DENIED,		/* rights refused: report the fault */
+	PH_NOTPRESENT,		/* the OS looks at its record */
+	PH_VICTIM,
+	PH_EVICT,
+	PH_WRITEBACK,
+	PH_PAGEIN,
+	PH_RESTART,
+	PH_CLEAR,
+	PH_OPSTEP		/* a step of a non-access operation */
+};
+
+/* What the last access found, for expect. */
+struct last {
+	uint64_t va, vpn, offset, pa, value, pte_addr, pte, refs;
+	uint64_t index[MCFG_MAX_LEVELS];
+	uint8_t valid;		/* an access happened */
+	uint8_t has_pa;		/* pa/value known */
+	uint8_t has_pte;
+	uint8_t tlb;		/* 0 none, 1 hit, 2 miss */
+	uint8_t fault;		/* enum fault_kind */
+	uint8_t pad[3];
+};
+
+struct regs {
+	/* position and counters */
+	uint64_t pos;
+	uint64_t accesses, tlb_hits, tlb_misses, faults, writebacks, exits;
+	uint64_t cycles, refs_total;
+	uint64_t pf_code;	/* last #PF error code */
+	uint8_t pf_valid;
+	uint8_t busy;		/* an op is in progress */
+	uint8_t phase;		/* enum phase */
+	uint8_t level;		/* walk level, 1 = top */
+	uint32_t op;		/* the op in progress, or the next to start */
+
+	/* the access (or op) in progress */
+	uint64_t table;		/* walk: base of the table at this level */
+	uint64_t entry_pa;	/* walk: address of the last entry read */
+	uint64_t entry;		/* walk: its value */
+	uint64_t frame;		/* the page's frame once known */
+	uint64_t victim;	/* the frame chosen on a fault */
+	uint64_t iter;		/* multi-step ops: page counter */
+	uint32_t rec;		/* the record of the page faulted on */
+	uint32_t tlb_slot;	/* the TLB entry hit or filled */
+	uint8_t acc;		/* enum acc_kind */
+	uint8_t deny_present;	/* the denied entry was present */
+	uint8_t rw, ru, rnx;	/* rights accumulated over the walk */
+
+	/* OS */
+	uint32_t cur;		/* current process + 1, 0 = none */
+	uint32_t nprocs, nrecs, npobjs;
+	uint64_t ntframes;	/* table frames allocated from the top */
+	uint64_t nfree, free_hint;
+	uint64_t hand;		/* clock hand (pool frame) */
+	uint32_t head, tail;	/* FIFO/LRU list: frame + 1 */
+	uint64_t tlb_clock;
+	uint64_t rng;
+
+	struct last last;
+};
+
+struct machine {
+	struct mconfig c;
+	struct regs r;
+	struct journal *jr;	/* NULL: no history */
+
+	/* derived geometry */
+	uint64_t levels;
+	unsigned shift[MCFG_MAX_LEVELS];	/* VA bit where index L starts */
+	uint64_t tframes_per[MCFG_MAX_LEVELS];	/* frames per table at L */
+	uint64_t addr_mask;	/* x86: frame address bits of an entry */
+	uint64_t valid_bit;	/* simple: the valid bit */
+	bool has_nx;
+	uint64_t va_mask;	/* low va bits */
+	unsigned tlb_sets, tlb_ways;
+	uint64_t nbuckets;	/* inverted: hash anchor table size */
+	uint64_t anchor_pa, ipt_pa;
+
+	struct mem *phys;
+	struct mem *disk;
+	struct frame *frames;	/* c.frames entries */
+	struct tlbe *tlb;	/* c.tlb entries */
+	struct proc *procs;	/* MAX_PROCS */
+	struct rec **recs;	/* chunks of POOL_CHUNK */
+	size_t nrecchunks;
+	struct pobj **pobjs;
+	size_t npobjchunks;
+	struct tframe **tfs;
+	size_t ntfchunks;
+
+	/* (proc, vpn) -> record; entries may be stale, always verified */
+	struct rmap_slot *rmap;
+	size_t rmap_cap, rmap_n;
+
+	/* the future (OPT): keys of each access */
+	const struct future_ref *future;
+	size_t nfuture;
+	const char **names;	/* distinct process names in the future */
+	size_t nnames;
+	uint32_t *fname;	/* name index of each future access */
+
+	bool oom;		/* a host allocation failed */
+};
+
+struct rmap_slot {
+	uint64_t vpn;
+	uint32_t proc;		/* proc + 1; 0 = empty */
+	uint32_t rec;
+};
+
+/* journal a change: call before writing *p */
+static inline void
+J(struct machine *m, void *p, size_t n)
+{
+	if (m->jr != NULL)
+		(void)jr_save(m->jr, p, n);
+}
+
+/* machine.c */
+struct machine	*machine_new(const struct mconfig *, struct verr *);
+void		 machine_free(struct machine *);
+struct machine	*machine_clone(const struct machine *);
+struct rec	*rec_at(const struct machine *, uint32_t);
+struct pobj	*pobj_at(const struct machine *, uint32_t);
+struct tframe	*tframe_at(const struct machine *, uint64_t frame);
+int		 pool_reserve(struct machine *, uint32_t nrec, uint32_t npobj,
+		    uint64_t ntframes);
+uint32_t	 rmap_find(const struct machine *, uint32_t proc, uint64_t vpn);
+int		 rmap_put(struct machine *, uint32_t proc, uint64_t vpn,
+		    uint32_t rec);
+uint64_t	 rng_next(struct machine *);
+
+/* phys.c: journaled memory writes */
+void	phys_write(struct machine *, uint64_t pa, uint64_t v, unsigned size);
+void	phys_write_bytes(struct machine *, uint64_t pa, const uint8_t *,
+	    uint64_t n);
+void	phys_zero(struct machine *, uint64_t pa, uint64_t n);
+void	disk_store(struct machine *, uint32_t slot, uint64_t frame);
+void	disk_load(struct machine *, uint32_t slot, uint64_t frame);
+uint64_t phys_read(const struct machine *, uint64_t pa, unsigned size);
+
+/* pt.c: entries and tables */
+uint64_t pt_index(const struct machine *, uint64_t vpn, unsigned level);
+uint64_t pt_entry_pa(const struct machine *, uint64_t table, uint64_t vpn,
+	    unsigned level);
+bool	 pt_present(const struct machine *, uint64_t entry);
+uint64_t pt_next(const struct machine *, uint64_t entry);	/* pa */
+uint64_t pt_make_table(const struct machine *, uint64_t frame);
+uint64_t pt_make_leaf(const struct machine *, uint64_t frame, unsigned perm,
+	    bool user);
+uint64_t pt_set_perm(const struct machine *, uint64_t entry, unsigned perm,
+	    bool user);
+void	 pt_rights(const struct machine *, uint64_t entry, uint8_t *w,
+	    uint8_t *u, uint8_t *nx);
+uint64_t pt_bucket(const struct machine *, uint32_t asid, uint64_t vpn);
+unsigned pt_effective_perm(const struct machine *, unsigned perm);
+size_t	 pt_flags_text(const struct machine *, uint64_t entry, bool leaf,
+	    char *, size_t);
+
+/* tlb.c */
+bool	tlb_probe(struct machine *, uint32_t asid, uint64_t vpn,
+	    uint32_t *slot);
+uint32_t tlb_fill(struct machine *, uint32_t asid, uint64_t vpn,
+	    uint64_t frame, uint64_t pte_pa, uint8_t w, uint8_t u, uint8_t nx,
+	    uint8_t dirty, bool *evicted, uint64_t *old_vpn);
+void	tlb_touch(struct machine *, uint32_t slot);
+uint64_t tlb_flush_all(struct machine *);
+uint64_t tlb_flush_page(struct machine *, uint32_t asid, uint64_t vpn);
+uint64_t tlb_flush_frame(struct machine *, uint64_t frame);
+unsigned tlb_set_of(const struct machine *, uint64_t vpn);
+
+/* os.c */
+struct proc *os_cur(const struct machine *);
+uint32_t os_find_proc(const struct machine *, const char *name);
+uint32_t os_lookup(const struct machine *, uint32_t proc, uint64_t vpn);
+uint64_t os_free_frames(const struct machine *);
+uint64_t os_alloc_tframes(struct machine *, uint64_t n, uint32_t proc,
+	    enum tframe_kind, unsigned level);
+uint64_t os_tframes_left(const struct machine *);
+uint64_t os_lowest_free(struct machine *);
+void	os_frame_take(struct machine *, uint64_t f, uint32_t pobj);
+void	os_frame_release(struct machine *, uint64_t f);
+void	os_list_touch(struct machine *, uint64_t f);
+uint64_t os_choose_victim(struct machine *, uint64_t *cleared,
+	    uint64_t fidx);
+uint64_t os_invalidate_mappers(struct machine *, uint32_t pobj,
+	    uint64_t *tlbn);
+void	os_validate_mappers(struct machine *, uint32_t pobj, uint64_t frame);
+void	os_clear_use(struct machine *, uint64_t f, uint64_t *tlbn);
+uint32_t os_new_pobj(struct machine *);
+uint32_t os_new_rec(struct machine *, uint32_t proc, uint64_t vpn,
+	    uint32_t pobj, unsigned perm, bool user);
+void	os_unlink_rec(struct machine *, uint32_t rec);
+void	ipt_insert(struct machine *, uint64_t frame, uint32_t asid,
+	    uint64_t vpn, unsigned perm, bool user);
+void	ipt_remove(struct machine *, uint64_t frame);
+uint64_t os_missing_tables(const struct machine *, uint32_t proc,
+	    uint64_t vpn, uint64_t pages);
+int	os_ensure_path(struct machine *, uint32_t proc, uint64_t vpn,
+	    struct event *);
+
+#endif

@@ -1,0 +1,904 @@
+/*
+ * step.c - one micro-step of the operation in progress.
+ *
+ * An access goes: address split; TLB probe; on a miss, one page-table
+ * read per level (or, for an inverted table, the hash anchor and each
+ * entry of the collision chain); TLB fill; the data reference.  A
+ * not-present entry hands over to the OS, which looks at its own record:
+ * no page there is a segmentation fault, a forbidden access a protection
+ * fault, a page on disk a page fault: a free frame or a victim, the
+ * victim's entries invalidated, a dirty victim written back, the page
+ * read in, and the access restarted from the TLB probe.  The rights
+ * combine over the levels as x86 does; accessed bits are set on each
+ * level the walk uses, on the leaf only if the access is allowed, and
+ * the dirty bit on a completed write.
+ *
+ * Other operations (process, switch, map, unmap, protect, share, poke)
+ * take one step per table built or page handled.
+ */
+#include <string.h>
+
+#include "engine_int.h"
+
+uint64_t
+vpn_of_va(const struct machine *m, uint64_t va)
+{
+	return (va & m->va_mask) >> m->c.page_bits;
+}
+
+static void
+finish(struct machine *m)
+{
+	m->r.busy = 0;
+	m->r.phase = PH_IDLE;
+	m->r.op++;
+}
+
+static bool
+is_access(const struct op *o)
+{
+	return o->kind == OP_READ || o->kind == OP_WRITE || o->kind == OP_EXEC;
+}
+
+static enum acc_kind
+acc_of(const struct op *o)
+{
+	return o->kind == OP_WRITE ? ACC_WRITE : o->kind == OP_EXEC ?
+	    ACC_EXEC : ACC_READ;
+}
+
+static uint64_t
+leaf_pa(const struct machine *m, uint32_t proc, uint64_t vpn)
+{
+	uint64_t table = m->procs[proc].root << m->c.page_bits, e;
+	unsigned l;
+
+	for (l = 1; l < m->levels; l++) {
+		e = phys_read(m, pt_entry_pa(m, table, vpn, l), m->c.pte);
+		table = pt_next(m, e);
+	}
+	return pt_entry_pa(m, table, vpn, (unsigned)m->levels);
+}
+
+static void
+cr3_load(struct machine *m, uint32_t p, struct event *ev)
+{
+	m->r.cur = p + 1;
+	ev->kind = EV_CR3;
+	ev->a = m->procs[p].asid;
+	ev->b = m->procs[p].root << m->c.page_bits;
+	ev->c = m->c.tlb_tags ? 0 : tlb_flush_all(m);
+	ev->flags = m->c.tlb_tags ? 0 : EVF_FREE;
+}
+
+static uint32_t
+lowest_asid(const struct machine *m)
+{
+	uint32_t a, i;
+
+	for (a = 1;; a++) {
+		for (i = 0; i < m->r.nprocs; i++)
+			if (m->procs[i].live && m->procs[i].asid == a)
+				break;
+		if (i == m->r.nprocs)
+			return a;
+	}
+}
+
+static void
+step_process(struct engine *e, const struct op *o, struct event *ev)
+{
+	struct machine *m = e->m;
+	struct proc *p;
+	uint32_t i, k;
+
+	if (m->r.phase == PH_OPSTEP) {
+		cr3_load(m, m->r.nprocs - 1, ev);
+		finish(m);
+		return;
+	}
+	i = m->r.nprocs;
+	p = &m->procs[i];
+	J(m, p, sizeof *p);
+	memset(p, 0, sizeof *p);
+	memcpy(p->name, o->name, sizeof p->name);
+	p->live = 1;
+	p->asid = o->asid >= 0 ? (uint32_t)o->asid : lowest_asid(m);
+	p->name_id = NONE32;
+	for (k = 0; k < m->nnames; k++)
+		if (strcmp(m->names[k], o->name) == 0)
+			p->name_id = k;
+	m->r.nprocs++;
+	if (o->root >= 0) {
+		p->root = (uint64_t)o->root;
+		p->image = 1;
+	} else if (m->c.pt == PT_RADIX)
+		p->root = os_alloc_tframes(m, m->tframes_per[0], i, TF_TABLE,
+		    1);
+	ev->kind = EV_PROCESS;
+	ev->a = p->asid;
+	ev->b = p->root;
+	ev->c = i;
+	ev->flags = p->image ? EVF_MATCH : 0;
+	ev->level = 1;
+	ev->d = m->c.pt == PT_RADIX ? m->tframes_per[0] : 0;
+	m->r.phase = PH_OPSTEP;
+}
+
+/* Map (or share) one page: first the missing tables, one per step, then
+ * the leaf. */
+static void
+step_map(struct engine *e, const struct op *o, struct event *ev)
+{
+	struct machine *m = e->m;
+	uint32_t p = m->r.cur - 1, obj, ri, q, src;
+	uint64_t vpn, f, pte;
+	struct pobj *po;
+	struct rec *r;
+
+	if (o->kind == OP_SHARE)
+		vpn = vpn_of_va(m, o->va2);
+	else
+		vpn = vpn_of_va(m, o->va) + m->r.iter;
+	if (os_ensure_path(m, p, vpn, ev))
+		return;
+	if (o->kind == OP_SHARE) {
+		q = os_find_proc(m, o->name);
+		src = os_lookup(m, q, vpn_of_va(m, o->va));
+		obj = rec_at(m, src)->pobj;
+		ri = os_new_rec(m, p, vpn, obj, rec_at(m, src)->perm,
+		    rec_at(m, src)->user);
+		ev->kind = EV_SHARE;
+		ev->d = m->procs[q].asid;
+	} else {
+		obj = os_new_pobj(m);
+		ri = os_new_rec(m, p, vpn, obj, o->perm, o->user);
+		ev->kind = EV_MAP;
+		if (!o->disk) {
+			f = o->frame >= 0 ? (uint64_t)o->frame + m->r.iter :
+			    os_lowest_free(m);
+			os_frame_take(m, f, obj);
+			phys_zero(m, f << m->c.page_bits, m->c.page);
+			po = pobj_at(m, obj);
+			J(m, po, sizeof *po);
+			po->frame = f;
+		}
+	}
+	r = rec_at(m, ri);
+	po = pobj_at(m, obj);
+	if (m->c.pt == PT_RADIX) {
+		J(m, r, sizeof *r);
+		r->pte_pa = leaf_pa(m, p, vpn);
+		if (po->frame != NONE64) {
+			pte = pt_make_leaf(m, po->frame, r->perm, r->user);
+			phys_write(m, r->pte_pa, pte, m->c.pte);
+		}
+		ev->c = r->pte_pa;
+		ev->d = phys_read(m, r->pte_pa, m->c.pte);
+	} else if (po->frame != NONE64) {
+		ipt_insert(m, po->frame, m->procs[p].asid, vpn, r->perm,
+		    r->user);
+		ev->c = m->ipt_pa + po->frame * IPT_ENTRY;
+		ev->d = phys_read(m, ev->c + 8, 8);
+	}
+	ev->a = vpn << m->c.page_bits;
+	ev->b = po->frame != NONE64 ? po->frame : obj;
+	ev->flags = po->frame != NONE64 ? 0 : EVF_DISK;
+	ev->level = (uint8_t)(r->perm | (r->user ? 8 : 0));
+	if (o->kind == OP_SHARE || ++m->r.iter == o->pages)
+		finish(m);
+}
+
+static void
+step_unmap(struct engine *e, const struct op *o, struct event *ev)
+{
+	struct machine *m = e->m;
+	uint32_t p = m->r.cur - 1, ri;
+	uint64_t vpn = vpn_of_va(m, o->va) + m->r.iter, tlbn = 0, f;
+	struct rec *r;
+	struct pobj *po;
+
+	ri = os_lookup(m, p, vpn);
+	r = rec_at(m, ri);
+	po = pobj_at(m, r->pobj);
+	f = po->frame;
+	ev->kind = EV_UNMAP;
+	ev->a = vpn << m->c.page_bits;
+	ev->b = NONE64;
+	ev->c = f;
+	if (po->mappers == ri + 1 && r->next == 0) {
+		/* the last mapping: the page goes, frame and disk copy */
+		if (f != NONE64) {
+			(void)os_invalidate_mappers(m, r->pobj, &tlbn);
+			os_frame_release(m, f);
+			ev->b = f;
+		}
+		J(m, po, sizeof *po);
+		po->live = 0;
+		po->frame = NONE64;
+		po->on_disk = 0;
+	} else {
+		if (m->c.pt == PT_RADIX && f != NONE64)
+			phys_write(m, r->pte_pa, 0, m->c.pte);
+		tlbn += tlb_flush_page(m, m->procs[p].asid, vpn);
+		ev->flags = EVF_MATCH;	/* still mapped elsewhere */
+	}
+	os_unlink_rec(m, ri);
+	ev->d = tlbn;
+	if (++m->r.iter == o->pages)
+		finish(m);
+}
+
+static void
+step_protect(struct engine *e, const struct op *o, struct event *ev)
+{
+	struct machine *m = e->m;
+	uint32_t p = m->r.cur - 1, ri;
+	uint64_t vpn = vpn_of_va(m, o->va) + m->r.iter, pte, pa;
+	struct rec *r;
+	const struct pobj *po;
+
+	ri = os_lookup(m, p, vpn);
+	r = rec_at(m, ri);
+	J(m, r, sizeof *r);
+	r->perm = (uint8_t)o->perm;
+	po = pobj_at(m, r->pobj);
+	if (po->frame != NONE64 && m->c.format == FMT_X86) {
+		if (m->c.pt == PT_RADIX) {
+			pte = phys_read(m, r->pte_pa, m->c.pte);
+			phys_write(m, r->pte_pa, pt_set_perm(m, pte, o->perm,
+			    r->user), m->c.pte);
+		} else {
+			pa = m->ipt_pa + po->frame * IPT_ENTRY + 8;
+			pte = phys_read(m, pa, 8) & ~(X86_W | IPT_NX);
+			if (o->perm & PERM_W)
+				pte |= X86_W;
+			if (!(o->perm & PERM_X))
+				pte |= IPT_NX;
+			phys_write(m, pa, pte, 8);
+		}
+	}
+	ev->kind = EV_PROTECT;
+	ev->a = vpn << m->c.page_bits;
+	ev->b = o->perm;
+	ev->d = tlb_flush_page(m, m->procs[p].asid, vpn);
+	if (++m->r.iter == o->pages)
+		finish(m);
+}
+
+/* ---- accesses ---- */
+
+static void
+walk_begin(struct machine *m)
+{
+	m->r.level = 1;
+	m->r.rw = m->r.ru = 1;
+	m->r.rnx = 0;
+	if (m->c.tlb > 0)
+		m->r.phase = PH_TLB;
+	else if (m->c.pt == PT_INVERTED)
+		m->r.phase = PH_IPT_ANCHOR;
+	else {
+		m->r.phase = PH_WALK;
+		m->r.table = os_cur(m)->root << m->c.page_bits;
+	}
+}
+
+static void
+walk_after_miss(struct machine *m)
+{
+	if (m->c.pt == PT_INVERTED)
+		m->r.phase = PH_IPT_ANCHOR;
+	else {
+		m->r.phase = PH_WALK;
+		m->r.level = 1;
+		m->r.table = os_cur(m)->root << m->c.page_bits;
+	}
+}
+
+/* Are the rights r (writable, user, no-execute) enough for this access? */
+static bool
+denied(const struct machine *m, const struct op *o)
+{
+	if (!o->kernel && !m->r.ru)
+		return true;
+	if (o->kind == OP_WRITE && !m->r.rw)
+		return true;
+	if (o->kind == OP_EXEC && m->r.rnx)
+		return true;
+	return false;
+}
+
+static uint64_t
+pf_code(const struct machine *m, const struct op *o, bool present)
+{
+	uint64_t c = present ? 1 : 0;
+
+	if (o->kind == OP_WRITE)
+		c |= 2;
+	if (!o->kernel)
+		c |= 4;
+	if (o->kind == OP_EXEC && m->has_nx)
+		c |= 0x10;
+	return c;
+}
+
+static void
+set_fault(struct machine *m, enum fault_kind k, uint64_t code)
+{
+	if (m->r.last.fault == FAULT_NONE)
+		m->r.last.fault = (uint8_t)k;
+	m->r.pf_code = code;
+	m->r.pf_valid = 1;
+}
+
+static void
+access_end(struct machine *m)
+{
+	if (m->c.clear_interval != 0 &&
+	    m->r.accesses % m->c.clear_interval == 0)
+		m->r.phase = PH_CLEAR;
+	else
+		finish(m);
+}
+
+static void
+step_split(struct engine *e, const struct op *o, struct event *ev)
+{
+	struct machine *m = e->m;
+	struct last *l = &m->r.last;
+	unsigned i;
+
+	memset(l, 0, sizeof *l);
+	l->valid = 1;
+	l->va = o->va;
+	l->vpn = vpn_of_va(m, o->va);
+	l->offset = o->va & (m->c.page - 1);
+	if (m->c.pt == PT_RADIX)
+		for (i = 1; i <= m->levels; i++)
+			l->index[i - 1] = pt_index(m, l->vpn, i);
+	m->r.accesses++;
+	m->r.acc = (uint8_t)acc_of(o);
+	ev->kind = EV_SPLIT;
+	ev->a = o->va;
+	ev->b = l->vpn;
+	ev->c = l->offset;
+	ev->d = (uint64_t)acc_of(o) | ((uint64_t)o->size << 4) |
+	    (o->kernel ? 0x100u : 0);
+	ev->e = os_cur(m)->asid;
+	walk_begin(m);
+}
+
+static void
+step_tlb(struct engine *e, const struct op *o, struct event *ev)
+{
+	struct machine *m = e->m;
+	uint32_t asid = os_cur(m)->asid, slot;
+	const struct tlbe *t;
+	uint64_t vpn = m->r.last.vpn;
+
+	ev->cycles = m->c.cost[COST_TLB];
+	ev->a = vpn;
+	ev->c = tlb_set_of(m, vpn);
+	ev->e = asid;
+	if (tlb_probe(m, asid, vpn, &slot)) {
+		t = &m->tlb[slot];
+		m->r.tlb_hits++;
+		if (m->r.last.tlb == 0)
+			m->r.last.tlb = 1;
+		tlb_touch(m, slot);
+		ev->kind = EV_TLB_HIT;
+		ev->b = t->frame;
+		ev->d = slot - ev->c * m->tlb_ways;
+		m->r.tlb_slot = slot;
+		m->r.frame = t->frame;
+		m->r.rw = t->w;
+		m->r.ru = t->u;
+		m->r.rnx = t->nx;
+		m->r.last.pte_addr = t->pte_pa;
+		m->r.last.has_pte = 1;
+		m->r.last.pte = phys_read(m, t->pte_pa, m->c.pt ==
+		    PT_INVERTED ? 8 : m->c.pte);
+		if (denied(m, o)) {
+			m->r.deny_present = 1;
+			m->r.phase = PH_DENIED;
+		} else
+			m->r.phase = PH_DATA;
+		return;
+	}
+	m->r.tlb_misses++;
+	if (m->r.last.tlb == 0)
+		m->r.last.tlb = 2;
+	m->r.tlb_slot = NONE32;
+	ev->kind = EV_TLB_MISS;
+	walk_after_miss(m);
+}
+
+static void
+leaf_found(struct machine *m, const struct op *o, struct event *ev)
+{
+	if (denied(m, o)) {
+		ev->flags |= EVF_DENIED;
+		m->r.deny_present = 1;
+		m->r.phase = PH_DENIED;
+	} else if (m->c.tlb > 0)
+		m->r.phase = PH_FILL;
+	else
+		m->r.phase = PH_DATA;
+}
+
+static void
+step_walk(struct engine *e, const struct op *o, struct event *ev)
+{
+	struct machine *m = e->m;
+	unsigned l = m->r.level;
+	uint64_t epa, v;
+	uint8_t w, u, nx;
+	bool leaf = l == m->levels;
+
+	epa = pt_entry_pa(m, m->r.table, m->r.last.vpn, l);
+	v = phys_read(m, epa, m->c.pte);
+	m->r.last.refs++;
+	m->r.refs_total++;
+	ev->kind = EV_WALK;
+	ev->cycles = m->c.cost[COST_MEM];
+	ev->level = (uint8_t)l;
+	ev->a = epa;
+	ev->c = pt_index(m, m->r.last.vpn, l);
+	ev->flags = leaf ? EVF_LEAF : 0;
+	m->r.entry_pa = epa;
+	m->r.entry = v;
+	if (leaf) {
+		m->r.last.pte_addr = epa;
+		m->r.last.pte = v;
+		m->r.last.has_pte = 1;
+	}
+	if (!pt_present(m, v)) {
+		ev->b = v;
+		m->r.phase = PH_NOTPRESENT;
+		return;
+	}
+	ev->flags |= EVF_PRESENT;
+	pt_rights(m, v, &w, &u, &nx);
+	m->r.rw &= w;
+	m->r.ru &= u;
+	m->r.rnx |= nx;
+	if (!leaf) {
+		if (m->c.format == FMT_X86 && !(v & X86_A)) {
+			v |= X86_A;
+			phys_write(m, epa, v, m->c.pte);
+			ev->flags |= EVF_SET_A;
+		}
+		ev->b = v;
+		m->r.table = pt_next(m, v);
+		m->r.level++;
+		return;
+	}
+	m->r.frame = pt_next(m, v) >> m->c.page_bits;
+	leaf_found(m, o, ev);
+	if (!(ev->flags & EVF_DENIED) && m->c.format == FMT_X86 &&
+	    !(v & X86_A)) {
+		v |= X86_A;
+		phys_write(m, epa, v, m->c.pte);
+		ev->flags |= EVF_SET_A;
+	}
+	ev->b = v;
+}
+
+static void
+step_ipt_anchor(struct engine *e, struct event *ev)
+{
+	struct machine *m = e->m;
+	uint64_t h = pt_bucket(m, os_cur(m)->asid, m->r.last.vpn);
+	uint64_t apa = m->anchor_pa + h * 4, v = phys_read(m, apa, 4);
+
+	m->r.last.refs++;
+	m->r.refs_total++;
+	ev->kind = EV_IPT_ANCHOR;
+	ev->cycles = m->c.cost[COST_MEM];
+	ev->a = apa;
+	ev->b = v;
+	ev->c = h;
+	if (v == 0)
+		m->r.phase = PH_NOTPRESENT;
+	else {
+		m->r.frame = v - 1;
+		m->r.phase = PH_IPT_PROBE;
+	}
+}
+
+static void
+step_ipt_probe(struct engine *e, const struct op *o, struct event *ev)
+{
+	struct machine *m = e->m;
+	uint64_t f = m->r.frame, epa = m->ipt_pa + f * IPT_ENTRY;
+	uint64_t tag = phys_read(m, epa, 8), w1 = phys_read(m, epa + 8, 8);
+	uint32_t asid = (uint32_t)((w1 >> 16) & 0xffff);
+
+	m->r.last.refs++;
+	m->r.refs_total++;
+	ev->kind = EV_IPT_PROBE;
+	ev->cycles = m->c.cost[COST_MEM];
+	ev->a = epa;
+	ev->b = f;
+	ev->c = tag;
+	ev->d = asid;
+	ev->e = w1;
+	if ((w1 & X86_P) && tag == m->r.last.vpn &&
+	    asid == (os_cur(m)->asid & 0xffff)) {
+		ev->flags = EVF_MATCH | EVF_PRESENT | EVF_LEAF;
+		m->r.last.pte_addr = epa + 8;
+		m->r.last.pte = w1;
+		m->r.last.has_pte = 1;
+		m->r.entry_pa = epa + 8;
+		if (m->c.format == FMT_X86) {
+			m->r.rw = (w1 & X86_W) != 0;
+			m->r.ru = (w1 & X86_U) != 0;
+			m->r.rnx = (w1 & IPT_NX) != 0;
+		}
+		leaf_found(m, o, ev);
+		if (!(ev->flags & EVF_DENIED) && m->c.format == FMT_X86 &&
+		    !(w1 & X86_A)) {
+			phys_write(m, epa + 8, w1 | X86_A, 8);
+			ev->flags |= EVF_SET_A;
+			ev->e = w1 | X86_A;
+		}
+		return;
+	}
+	if ((w1 >> 32) == 0)
+		m->r.phase = PH_NOTPRESENT;
+	else
+		m->r.frame = (w1 >> 32) - 1;
+}
+
+static void
+step_fill(struct engine *e, struct event *ev)
+{
+	struct machine *m = e->m;
+	uint64_t pte_pa = m->r.last.pte_addr, old = 0, pte;
+	bool evicted;
+	uint8_t dirty = 0;
+
+	if (m->c.format == FMT_X86) {
+		pte = phys_read(m, pte_pa, m->c.pt == PT_INVERTED ? 8 :
+		    m->c.pte);
+		dirty = (pte & X86_D) != 0;
+	}
+	m->r.tlb_slot = tlb_fill(m, os_cur(m)->asid, m->r.last.vpn,
+	    m->r.frame, pte_pa, m->r.rw, m->r.ru, m->r.rnx, dirty, &evicted,
+	    &old);
+	ev->kind = EV_TLB_FILL;
+	ev->a = m->r.last.vpn;
+	ev->b = m->r.frame;
+	ev->c = tlb_set_of(m, m->r.last.vpn);
+	ev->d = m->r.tlb_slot - ev->c * m->tlb_ways;
+	ev->e = old;
+	ev->flags = evicted ? EVF_VICTIM : 0;
+	ev->level = (uint8_t)(m->r.rw | (m->r.ru << 1) | (m->r.rnx << 2));
+	m->r.phase = PH_DATA;
+}
+
+static void
+step_data(struct engine *e, const struct op *o, struct event *ev)
+{
+	struct machine *m = e->m;
+	uint64_t pa = (m->r.frame << m->c.page_bits) | m->r.last.offset;
+	uint64_t f = m->r.frame, pte, v;
+	unsigned psz = m->c.pt == PT_INVERTED ? 8 : m->c.pte;
+	struct frame *fr;
+	struct tlbe *t;
+
+	ev->kind = EV_DATA;
+	ev->cycles = m->c.cost[COST_MEM];
+	ev->a = pa;
+	ev->d = (uint64_t)acc_of(o) | ((uint64_t)o->size << 4);
+	if (o->kind == OP_WRITE) {
+		v = o->value;
+		phys_write(m, pa, v, o->size);
+		if (m->c.format == FMT_X86 && m->r.last.has_pte) {
+			pte = phys_read(m, m->r.last.pte_addr, psz);
+			if (!(pte & X86_D)) {
+				phys_write(m, m->r.last.pte_addr, pte | X86_D,
+				    psz);
+				ev->flags |= EVF_SET_A;	/* D set */
+			}
+		}
+		if (m->r.tlb_slot != NONE32 && m->c.tlb > 0) {
+			t = &m->tlb[m->r.tlb_slot];
+			if (!t->dirty) {
+				J(m, t, sizeof *t);
+				t->dirty = 1;
+			}
+		}
+	} else
+		v = phys_read(m, pa, o->size);
+	ev->b = v;
+	if (f < m->c.frames && m->frames[f].pobj != 0) {
+		fr = &m->frames[f];
+		if (!fr->use || (o->kind == OP_WRITE && !fr->dirty)) {
+			J(m, fr, sizeof *fr);
+			fr->use = 1;
+			if (o->kind == OP_WRITE)
+				fr->dirty = 1;
+		}
+		os_list_touch(m, f);
+	}
+	m->r.last.pa = pa;
+	m->r.last.value = v;
+	m->r.last.has_pa = 1;
+	if (m->r.last.has_pte)
+		m->r.last.pte = phys_read(m, m->r.last.pte_addr, psz);
+	access_end(m);
+}
+
+static void
+step_denied(struct engine *e, const struct op *o, struct event *ev)
+{
+	struct machine *m = e->m;
+
+	set_fault(m, FAULT_PROTECTION, pf_code(m, o, true));
+	ev->kind = EV_FAULT;
+	ev->a = o->va;
+	ev->b = m->r.pf_code;
+	ev->c = FAULT_PROTECTION;
+	ev->flags = EVF_PRESENT;
+	access_end(m);
+}
+
+/* The hardware found no translation: the OS looks at its record. */
+static void
+step_notpresent(struct engine *e, const struct op *o, struct event *ev)
+{
+	struct machine *m = e->m;
+	uint32_t ri = os_lookup(m, m->r.cur - 1, m->r.last.vpn);
+	const struct rec *r;
+	unsigned perm;
+	enum fault_kind k;
+
+	ev->kind = EV_FAULT;
+	ev->a = o->va;
+	ev->b = pf_code(m, o, false);
+	if (ri == NONE32)
+		k = FAULT_SEGV;
+	else {
+		r = rec_at(m, ri);
+		perm = pt_effective_perm(m, r->perm);
+		if ((!o->kernel && !r->user) ||
+		    (o->kind == OP_WRITE && !(perm & PERM_W)) ||
+		    (o->kind == OP_EXEC && !(perm & PERM_X)))
+			k = FAULT_PROTECTION;
+		else
+			k = FAULT_PAGE;
+	}
+	ev->c = k;
+	set_fault(m, k, ev->b);
+	if (k != FAULT_PAGE) {
+		access_end(m);
+		return;
+	}
+	m->r.rec = ri;
+	m->r.phase = PH_VICTIM;
+}
+
+static void
+step_victim(struct engine *e, const struct op *o, struct event *ev)
+{
+	struct machine *m = e->m;
+	uint64_t f, cleared = 0;
+	const struct pobj *po;
+	const struct rec *r;
+
+	ev->kind = EV_VICTIM;
+	if (m->r.nfree > 0) {
+		f = os_lowest_free(m);
+		ev->flags = EVF_FREE;
+		m->r.phase = PH_PAGEIN;
+	} else {
+		f = os_choose_victim(m, &cleared, o->fidx);
+		po = pobj_at(m, m->frames[f].pobj - 1);
+		r = rec_at(m, po->mappers - 1);
+		ev->b = r->vpn;
+		ev->c = m->procs[r->proc].asid;
+		ev->d = cleared;
+		ev->e = (uint64_t)m->c.policy;
+		m->r.phase = PH_EVICT;
+	}
+	ev->a = f;
+	m->r.victim = f;
+}
+
+static void
+release_victim(struct machine *m, uint64_t f)
+{
+	struct pobj *po = pobj_at(m, m->frames[f].pobj - 1);
+
+	J(m, po, sizeof *po);
+	po->frame = NONE64;
+	os_frame_release(m, f);
+}
+
+static void
+step_evict(struct engine *e, struct event *ev)
+{
+	struct machine *m = e->m;
+	uint64_t f = m->r.victim, tlbn = 0;
+	uint32_t obj = m->frames[f].pobj - 1;
+
+	ev->kind = EV_EVICT;
+	ev->a = f;
+	ev->b = obj;
+	ev->c = os_invalidate_mappers(m, obj, &tlbn);
+	ev->d = tlbn;
+	if (m->frames[f].dirty) {
+		ev->flags = EVF_VICTIM;
+		m->r.phase = PH_WRITEBACK;
+	} else {
+		release_victim(m, f);
+		m->r.phase = PH_PAGEIN;
+	}
+}
+
+static void
+step_writeback(struct engine *e, struct event *ev)
+{
+	struct machine *m = e->m;
+	uint64_t f = m->r.victim;
+	uint32_t obj = m->frames[f].pobj - 1;
+	struct pobj *po = pobj_at(m, obj);
+
+	disk_store(m, obj, f);
+	J(m, po, sizeof *po);
+	po->on_disk = 1;
+	m->r.writebacks++;
+	ev->kind = EV_WRITEBACK;
+	ev->cycles = m->c.cost[COST_WRITEBACK];
+	ev->a = f;
+	ev->b = obj;
+	release_victim(m, f);
+	m->r.phase = PH_PAGEIN;
+}
+
+static void
+step_pagein(struct engine *e, struct event *ev)
+{
+	struct machine *m = e->m;
+	uint64_t f = m->r.victim;
+	const struct rec *r = rec_at(m, m->r.rec);
+	uint32_t obj = r->pobj;
+	struct pobj *po = pobj_at(m, obj);
+
+	os_frame_take(m, f, obj);
+	if (po->on_disk)
+		disk_load(m, obj, f);
+	else
+		phys_zero(m, f << m->c.page_bits, m->c.page);
+	J(m, po, sizeof *po);
+	po->frame = f;
+	os_validate_mappers(m, obj, f);
+	m->r.faults++;
+	ev->kind = EV_PAGE_IN;
+	ev->cycles = m->c.cost[COST_FAULT];
+	ev->a = f;
+	ev->b = obj;
+	ev->c = r->vpn;
+	ev->d = m->c.pt == PT_INVERTED ? m->ipt_pa + f * IPT_ENTRY :
+	    r->pte_pa;
+	ev->flags = po->on_disk ? EVF_DISK : 0;
+	m->r.phase = PH_RESTART;
+}
+
+static void
+step_clear(struct engine *e, struct event *ev)
+{
+	struct machine *m = e->m;
+	uint64_t f, n = 0, tlbn = 0;
+
+	for (f = 0; f < m->c.frames; f++)
+		if (m->frames[f].use) {
+			os_clear_use(m, f, &tlbn);
+			n++;
+		}
+	ev->kind = EV_CLEAR_USE;
+	ev->a = n;
+	ev->b = tlbn;
+	finish(m);
+}
+
+static void
+step_access(struct engine *e, const struct op *o, struct event *ev)
+{
+	struct machine *m = e->m;
+
+	switch (m->r.phase) {
+	case PH_START:
+		step_split(e, o, ev);
+		break;
+	case PH_TLB:
+		step_tlb(e, o, ev);
+		break;
+	case PH_WALK:
+		step_walk(e, o, ev);
+		break;
+	case PH_IPT_ANCHOR:
+		step_ipt_anchor(e, ev);
+		break;
+	case PH_IPT_PROBE:
+		step_ipt_probe(e, o, ev);
+		break;
+	case PH_FILL:
+		step_fill(e, ev);
+		break;
+	case PH_DATA:
+		step_data(e, o, ev);
+		break;
+	case PH_DENIED:
+		step_denied(e, o, ev);
+		break;
+	case PH_NOTPRESENT:
+		step_notpresent(e, o, ev);
+		break;
+	case PH_VICTIM:
+		step_victim(e, o, ev);
+		break;
+	case PH_EVICT:
+		step_evict(e, ev);
+		break;
+	case PH_WRITEBACK:
+		step_writeback(e, ev);
+		break;
+	case PH_PAGEIN:
+		step_pagein(e, ev);
+		break;
+	case PH_RESTART:
+		ev->kind = EV_RESTART;
+		ev->a = o->va;
+		walk_begin(m);
+		break;
+	case PH_CLEAR:
+		step_clear(e, ev);
+		break;
+	default:
+		finish(m);
+		break;
+	}
+}
+
+void
+step_op(struct engine *e, const struct op *o, struct event *ev)
+{
+	struct machine *m = e->m;
+
+	if (is_access(o)) {
+		step_access(e, o, ev);
+		return;
+	}
+	switch (o->kind) {
+	case OP_PROCESS:
+		step_process(e, o, ev);
+		break;
+	case OP_SWITCH:
+		cr3_load(m, os_find_proc(m, o->name), ev);
+		finish(m);
+		break;
+	case OP_MAP:
+	case OP_SHARE:
+		step_map(e, o, ev);
+		break;
+	case OP_UNMAP:
+		step_unmap(e, o, ev);
+		break;
+	case OP_PROTECT:
+		step_protect(e, o, ev);
+		break;
+	case OP_POKE:
+		phys_write_bytes(m, o->pa, o->bytes, o->nbytes);
+		ev->kind = EV_POKE;
+		ev->a = o->pa;
+		ev->b = o->nbytes;
+		finish(m);
+		break;
+	default:
+		finish(m);
+		break;
+	}
+}

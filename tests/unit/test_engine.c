@@ -1,0 +1,470 @@
+/*
+ * test_engine.c - unit tests of the step engine through its public API:
+ * worked examples 1, 2 and 4, replacement policies on the classic
+ * string, data surviving eviction, and `back` restoring the exact state
+ * (from the journal and from checkpoints).
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "core/engine.h"
+
+static struct engine *
+mk(struct mconfig *c, const struct future_ref *f, size_t n)
+{
+	struct verr err;
+	struct engine *e;
+
+	err.msg[0] = '\0';
+	assert_int_equal(mcfg_finish(c, &err), 0);
+	e = engine_new_future(c, ENGINE_JOURNAL, f, n, &err);
+	if (e == NULL)
+		fail_msg("engine_new: %s", err.msg);
+	return e;
+}
+
+static void
+run(struct engine *e, const struct op *o)
+{
+	struct verr err;
+	struct event ev;
+
+	if (engine_submit(e, o, &err) != 0)
+		fail_msg("submit: %s", err.msg);
+	while (engine_step(e, &ev))
+		;
+}
+
+static int
+submit_err(struct engine *e, const struct op *o, char *msg, size_t n)
+{
+	struct verr err;
+	int rc = engine_submit(e, o, &err);
+
+	if (rc != 0)
+		snprintf(msg, n, "%s", err.msg);
+	return rc;
+}
+
+static uint64_t
+qnum(struct engine *e, const char *name)
+{
+	struct qval q;
+	struct verr err;
+
+	if (engine_query(e, name, &q, &err) != 0)
+		fail_msg("query %s: %s", name, err.msg);
+	if (q.kind != QV_NUM)
+		fail_msg("query %s: not a number", name);
+	return q.num;
+}
+
+static const char *
+qword(struct engine *e, const char *name)
+{
+	struct qval q;
+	struct verr err;
+
+	if (engine_query(e, name, &q, &err) != 0)
+		fail_msg("query %s: %s", name, err.msg);
+	return q.kind == QV_WORD ? q.word : q.kind == QV_NONE ? "none" : "?";
+}
+
+static void
+process(struct engine *e, const char *name, int64_t asid, int64_t root)
+{
+	struct op o;
+
+	op_init(&o, OP_PROCESS);
+	snprintf(o.name, sizeof o.name, "%s", name);
+	o.asid = asid;
+	o.root = root;
+	run(e, &o);
+}
+
+static void
+poke(struct engine *e, uint64_t pa, const uint8_t *b, size_t n)
+{
+	struct op o;
+
+	op_init(&o, OP_POKE);
+	o.pa = pa;
+	o.bytes = b;
+	o.nbytes = n;
+	run(e, &o);
+}
+
+static void
+access(struct engine *e, enum op_kind k, uint64_t va, uint64_t value,
+    unsigned size, uint32_t fidx)
+{
+	struct op o;
+
+	op_init(&o, k);
+	o.va = va;
+	o.value = value;
+	o.size = size;
+	o.fidx = fidx;
+	run(e, &o);
+}
+
+static void
+map(struct engine *e, uint64_t va, uint64_t pages, bool disk, int64_t frame)
+{
+	struct op o;
+
+	op_init(&o, OP_MAP);
+	o.va = va;
+	o.pages = pages;
+	o.disk = disk;
+	o.frame = frame;
+	run(e, &o);
+}
+
+/* Worked example 1: 32-bit two-level walk and a protection fault. */
+static void
+test_ex1(void **state)
+{
+	static const uint8_t pde[] = { 0x27, 0x50, 0x20, 0x00 };
+	static const uint8_t pte[] = { 0x25, 0xd0, 0xbc, 0x0a };
+	struct mconfig c;
+	struct engine *e;
+
+	(void)state;
+	mcfg_init(&c);
+	e = mk(&c, NULL, 0);
+	poke(e, 0x100004, pde, 4);
+	poke(e, 0x20500c, pte, 4);
+	process(e, "p", -1, 0x100);
+	access(e, OP_READ, 0x403a7c, 0, 1, OP_NO_FUTURE);
+	assert_int_equal(qnum(e, "pa"), 0xabcda7c);
+	assert_int_equal(qnum(e, "index.1"), 1);
+	assert_int_equal(qnum(e, "index.2"), 3);
+	assert_int_equal(qnum(e, "offset"), 0xa7c);
+	assert_int_equal(qnum(e, "pte.addr"), 0x20500c);
+	assert_int_equal(qnum(e, "pte"), 0x0abcd025);
+	assert_int_equal(qnum(e, "refs"), 2);
+	assert_string_equal(qword(e, "tlb"), "miss");
+	assert_string_equal(qword(e, "fault"), "none");
+	access(e, OP_WRITE, 0x403a7c, 1, 1, OP_NO_FUTURE);
+	assert_string_equal(qword(e, "tlb"), "hit");
+	assert_string_equal(qword(e, "fault"), "protection");
+	assert_int_equal(qnum(e, "pf.code"), 7);
+	assert_int_equal(qnum(e, "refs"), 0);
+	assert_string_equal(qword(e, "pa"), "none");
+	assert_int_equal(qnum(e, "pte"), 0x0abcd025);	/* D not set */
+	engine_free(e);
+}
+
+/* Worked example 2: x86-64 walk, D set on a write, NX fetch. */
+static void
+test_ex2(void **state)
+{
+	static const uint8_t e1[] = { 0x27, 0x20, 0x10, 0, 0, 0, 0, 0 };
+	static const uint8_t e2[] = { 0x27, 0x30, 0x10, 0, 0, 0, 0, 0 };
+	static const uint8_t e3[] = { 0x27, 0x40, 0x10, 0, 0, 0, 0, 0 };
+	static const uint8_t e4[] = { 0x27, 0x50, 0x34, 0x12, 0, 0, 0, 0x80 };
+	struct mconfig c;
+	struct engine *e;
+
+	(void)state;
+	mcfg_init(&c);
+	c.va = 48;
+	c.pa = 48;
+	e = mk(&c, NULL, 0);
+	poke(e, 0x1017f0, e1, 8);
+	poke(e, 0x102b58, e2, 8);
+	poke(e, 0x1030f8, e3, 8);
+	poke(e, 0x104090, e4, 8);
+	process(e, "p", -1, 0x101);
+	access(e, OP_READ, 0x00007f5ac3e12abcULL, 0, 1, OP_NO_FUTURE);
+	assert_int_equal(qnum(e, "pa"), 0x12345abc);
+	assert_int_equal(qnum(e, "index.1"), 254);
+	assert_int_equal(qnum(e, "index.2"), 363);
+	assert_int_equal(qnum(e, "index.3"), 31);
+	assert_int_equal(qnum(e, "index.4"), 18);
+	assert_int_equal(qnum(e, "refs"), 4);
+	assert_int_equal(qnum(e, "cycles"), 1 + 4 * 100 + 100);
+	access(e, OP_WRITE, 0x00007f5ac3e12abcULL, 5, 1, OP_NO_FUTURE);
+	assert_string_equal(qword(e, "fault"), "none");
+	assert_int_equal(qnum(e, "pte"), 0x8000000012345067ULL);
+	access(e, OP_EXEC, 0x00007f5ac3e12abcULL, 0, 1, OP_NO_FUTURE);
+	assert_string_equal(qword(e, "fault"), "protection");
+	assert_int_equal(qnum(e, "pf.code"), 0x15);
+	engine_free(e);
+}
+
+/* Worked example 4: the inverted table's hash chains. */
+static void
+test_ex4_inverted(void **state)
+{
+	struct mconfig c;
+	struct engine *e;
+
+	(void)state;
+	mcfg_init(&c);
+	c.pt = PT_INVERTED;
+	c.frames = 8;
+	c.set |= MCFG_SET_FRAMES;
+	c.tlb = 0;
+	e = mk(&c, NULL, 0);
+	process(e, "a", 1, -1);
+	map(e, 0x12000, 1, false, 0);
+	process(e, "b", 2, -1);
+	map(e, 0x0a000, 1, false, 1);
+	{
+		struct op o;
+
+		op_init(&o, OP_SWITCH);
+		snprintf(o.name, sizeof o.name, "a");
+		run(e, &o);
+	}
+	map(e, 0x1a000, 1, false, 2);
+	access(e, OP_READ, 0x12345, 0, 1, OP_NO_FUTURE);
+	assert_int_equal(qnum(e, "refs"), 3);	/* anchor[7], frame 2, 0 */
+	assert_int_equal(qnum(e, "pa"), 0x345);
+	{
+		struct op o;
+
+		op_init(&o, OP_SWITCH);
+		snprintf(o.name, sizeof o.name, "b");
+		run(e, &o);
+	}
+	access(e, OP_READ, 0x12345, 0, 1, OP_NO_FUTURE);
+	assert_int_equal(qnum(e, "refs"), 2);	/* anchor[0], frame 1 */
+	assert_string_equal(qword(e, "fault"), "segv");
+	engine_free(e);
+}
+
+static const unsigned classic[] = { 7, 0, 1, 2, 0, 3, 0, 4, 2, 3, 0, 3, 2,
+	1, 2, 0, 1, 7, 0, 1 };
+
+static uint64_t
+replay(enum policy p, uint64_t frames, const unsigned *s, size_t n)
+{
+	struct future_ref f[32];
+	struct mconfig c;
+	struct engine *e;
+	uint64_t faults;
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		f[i].proc = "p";
+		f[i].va = (uint64_t)s[i] << 12;
+	}
+	mcfg_init(&c);
+	c.policy = p;
+	c.frames = frames;
+	c.set |= MCFG_SET_FRAMES;
+	e = mk(&c, f, n);
+	process(e, "p", -1, -1);
+	map(e, 0, 8, true, -1);
+	for (i = 0; i < n; i++)
+		access(e, OP_READ, (uint64_t)s[i] << 12, 0, 1, (uint32_t)i);
+	faults = qnum(e, "faults");
+	engine_free(e);
+	return faults;
+}
+
+static void
+test_policies(void **state)
+{
+	static const unsigned belady[] = { 1, 2, 3, 4, 1, 2, 5, 1, 2, 3, 4,
+		5 };
+
+	(void)state;
+	assert_int_equal(replay(POL_FIFO, 3, classic, 20), 15);
+	assert_int_equal(replay(POL_LRU, 3, classic, 20), 12);
+	assert_int_equal(replay(POL_OPT, 3, classic, 20), 9);
+	assert_int_equal(replay(POL_CLOCK, 3, classic, 20), 14);
+	assert_int_equal(replay(POL_FIFO, 4, classic, 20), 10);
+	assert_int_equal(replay(POL_LRU, 4, classic, 20), 8);
+	assert_int_equal(replay(POL_OPT, 4, classic, 20), 8);
+	assert_int_equal(replay(POL_CLOCK, 4, classic, 20), 9);
+	assert_int_equal(replay(POL_FIFO, 3, belady, 12), 9);
+	assert_int_equal(replay(POL_FIFO, 4, belady, 12), 10);
+	assert_int_equal(replay(POL_LRU, 3, belady, 12), 10);
+	assert_int_equal(replay(POL_LRU, 4, belady, 12), 8);
+	assert_int_equal(replay(POL_OPT, 3, belady, 12), 7);
+	assert_int_equal(replay(POL_OPT, 4, belady, 12), 6);
+	assert_int_equal(replay(POL_CLOCK, 3, belady, 12), 9);
+	assert_int_equal(replay(POL_CLOCK, 4, belady, 12), 10);
+}
+
+/* Worked example 9: dirty victims are written back, clean ones not;
+ * the data written comes back. */
+static void
+test_writeback(void **state)
+{
+	static const char *const seq[] = { "1R", "2W", "3R", "1W", "4R", "2R",
+		"5W", "1R", "3W", "4R" };
+	static const uint64_t wb[] = { 0, 0, 0, 0, 1, 1, 2, 2, 2, 3 };
+	struct mconfig c;
+	struct engine *e;
+	size_t i;
+	uint64_t va;
+
+	(void)state;
+	mcfg_init(&c);
+	c.policy = POL_FIFO;
+	c.frames = 3;
+	c.set |= MCFG_SET_FRAMES;
+	e = mk(&c, NULL, 0);
+	process(e, "p", -1, -1);
+	map(e, 0x1000, 5, true, -1);
+	for (i = 0; i < 10; i++) {
+		va = (uint64_t)(seq[i][0] - '0') << 12;
+		if (seq[i][1] == 'W')
+			access(e, OP_WRITE, va + 8, 0x11 * (uint64_t)(seq[i][0] -
+			    '0'), 1, OP_NO_FUTURE);
+		else
+			access(e, OP_READ, va + 8, 0, 1, OP_NO_FUTURE);
+		assert_int_equal(qnum(e, "writebacks"), wb[i]);
+	}
+	assert_int_equal(qnum(e, "faults"), 8);
+	access(e, OP_READ, 0x5008, 0, 1, OP_NO_FUTURE);
+	assert_int_equal(qnum(e, "value"), 0x55);
+	access(e, OP_READ, 0x1008, 0, 1, OP_NO_FUTURE);
+	assert_int_equal(qnum(e, "value"), 0x11);
+	access(e, OP_READ, 0x2008, 0, 1, OP_NO_FUTURE);
+	assert_int_equal(qnum(e, "value"), 0x22);
+	engine_free(e);
+}
+
+/* back: every step undone restores the exact state, from the journal and
+ * (with a tiny journal limit) from checkpoints; stepping forward again
+ * re-creates the same states. */
+static void
+check_back(size_t limit)
+{
+	enum { N = 4000 };
+	static uint64_t h[N + 1];
+	struct mconfig c;
+	struct engine *e;
+	struct verr err;
+	struct event ev;
+	uint64_t x = 12345, pos, moved, i;
+	struct op o;
+
+	mcfg_init(&c);
+	c.va = 20;
+	c.pa = 20;
+	c.page = 256;
+	c.frames = 6;
+	c.tlb = 4;
+	c.tlb_ways = 2;
+	c.policy = POL_CLOCK;
+	c.clear_interval = 7;
+	c.set |= MCFG_SET_FRAMES | MCFG_SET_TLBWAYS;
+	e = mk(&c, NULL, 0);
+	engine_set_journal_limit(e, limit);
+	h[0] = engine_state_hash(e);
+	process(e, "a", -1, -1);
+	map(e, 0, 16, true, -1);
+	process(e, "b", -1, -1);
+	map(e, 0x1000, 4, false, -1);
+	for (pos = engine_position(e); pos < N;) {
+		x = x * 6364136223846793005ULL + 1442695040888963407ULL;
+		op_init(&o, (x >> 40) % 3 == 0 ? OP_WRITE : OP_READ);
+		if ((x >> 33) % 11 == 0) {
+			op_init(&o, OP_SWITCH);
+			snprintf(o.name, sizeof o.name, "%s",
+			    (x >> 20) & 1 ? "a" : "b");
+		} else if (strcmp("a", "a") == 0) {
+			o.va = ((x >> 24) % 16) << 8 | ((x >> 8) & 0xff);
+			o.value = (x >> 50) & 0xff;
+		}
+		if (engine_submit(e, &o, &err) != 0)
+			continue;
+		while (engine_position(e) < N && engine_step(e, &ev))
+			h[engine_position(e)] = engine_state_hash(e);
+		pos = engine_position(e);
+	}
+	for (i = N; i > 0; i--) {
+		assert_int_equal(engine_back(e, 1, &moved, &err), 0);
+		assert_int_equal(moved, 1);
+		assert_int_equal(engine_position(e), i - 1);
+		if (i - 1 >= 60)	/* before 60: setup steps not hashed */
+			assert_int_equal(engine_state_hash(e), h[i - 1]);
+	}
+	assert_int_equal(engine_state_hash(e), h[0]);
+	assert_int_equal(engine_goto(e, N / 2, &err), 0);
+	assert_int_equal(engine_state_hash(e), h[N / 2]);
+	assert_int_equal(engine_back(e, N / 3, &moved, &err), 0);
+	assert_int_equal(engine_state_hash(e), h[N / 2 - N / 3]);
+	engine_free(e);
+}
+
+static void
+test_back_journal(void **state)
+{
+	(void)state;
+	check_back((size_t)64 << 20);
+}
+
+static void
+test_back_checkpoints(void **state)
+{
+	(void)state;
+	check_back(4096);
+}
+
+static void
+test_refusals(void **state)
+{
+	struct mconfig c;
+	struct engine *e;
+	struct op o;
+	char msg[256];
+
+	(void)state;
+	mcfg_init(&c);
+	c.frames = 2;
+	c.set |= MCFG_SET_FRAMES;
+	e = mk(&c, NULL, 0);
+	op_init(&o, OP_READ);
+	assert_int_not_equal(submit_err(e, &o, msg, sizeof msg), 0);
+	assert_non_null(strstr(msg, "no process"));
+	process(e, "p", -1, -1);
+	map(e, 0x1000, 2, false, -1);
+	op_init(&o, OP_MAP);
+	o.va = 0x3000;
+	assert_int_not_equal(submit_err(e, &o, msg, sizeof msg), 0);
+	assert_non_null(strstr(msg, "free"));
+	o.va = 0x1000;
+	o.disk = true;
+	assert_int_not_equal(submit_err(e, &o, msg, sizeof msg), 0);
+	assert_non_null(strstr(msg, "already mapped"));
+	op_init(&o, OP_READ);
+	o.va = 0x100000000ULL;
+	assert_int_not_equal(submit_err(e, &o, msg, sizeof msg), 0);
+	assert_non_null(strstr(msg, "outside"));
+	o.va = 0x1ffe;
+	o.size = 4;
+	assert_int_not_equal(submit_err(e, &o, msg, sizeof msg), 0);
+	assert_non_null(strstr(msg, "cross"));
+	engine_free(e);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_ex1),
+		cmocka_unit_test(test_ex2),
+		cmocka_unit_test(test_ex4_inverted),
+		cmocka_unit_test(test_policies),
+		cmocka_unit_test(test_writeback),
+		cmocka_unit_test(test_back_journal),
+		cmocka_unit_test(test_back_checkpoints),
+		cmocka_unit_test(test_refusals),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
