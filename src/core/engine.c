@@ -321,6 +321,12 @@ engine_submit(struct engine *e, const struct op *o, struct verr *err)
 	}
 	if (op_check(e, o, err) != 0)
 		return -1;
+	if (!(e->flags & ENGINE_JOURNAL) && e->m->r.op == e->nops) {
+		/* no history kept: the finished ops are not needed again */
+		while (e->nops > 0)
+			free((void *)(uintptr_t)e->ops[--e->nops].bytes);
+		e->m->r.op = 0;
+	}
 	if (e->nops == e->capops) {
 		cap = e->capops ? e->capops * 2 : 64;
 		n = (struct op *)realloc(e->ops, cap * sizeof *n);

@@ -131,7 +131,6 @@ enum phase {
 /* What the last access found, for expect. */
 struct last {
 	uint64_t va, vpn, offset, pa, value, pte_addr, pte, refs;
-	uint64_t index[MCFG_MAX_LEVELS];
 	uint8_t valid;		/* an access happened */
 	uint8_t has_pa;		/* pa/value known */
 	uint8_t has_pte;

@@ -94,7 +94,8 @@ engine_query(const struct engine *e, const char *name, struct qval *q,
 			return verr_set(err, NULL, "%s: this machine has %llu "
 			    "level%s", name, (unsigned long long)m->levels,
 			    m->levels == 1 ? "" : "s");
-		return l->valid ? num(q, l->index[n - 1]) : none(q);
+		return l->valid ? num(q, pt_index(m, l->vpn, (unsigned)n)) :
+		    none(q);
 	}
 	if (strcmp(name, "pte.addr") == 0)
 		return l->has_pte ? num(q, l->pte_addr) : none(q);

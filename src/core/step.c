@@ -347,16 +347,12 @@ step_split(struct engine *e, const struct op *o, struct event *ev)
 {
 	struct machine *m = e->m;
 	struct last *l = &m->r.last;
-	unsigned i;
 
 	memset(l, 0, sizeof *l);
 	l->valid = 1;
 	l->va = o->va;
 	l->vpn = vpn_of_va(m, o->va);
 	l->offset = o->va & (m->c.page - 1);
-	if (m->c.pt == PT_RADIX)
-		for (i = 1; i <= m->levels; i++)
-			l->index[i - 1] = pt_index(m, l->vpn, i);
 	m->r.accesses++;
 	m->r.acc = (uint8_t)acc_of(o);
 	ev->kind = EV_SPLIT;
