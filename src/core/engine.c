@@ -122,6 +122,7 @@ engine_new_future(const struct mconfig *c, unsigned flags,
 	e->flags = flags;
 	e->jr_limit = JOURNAL_LIMIT;
 	jr_init(&e->jr);
+	jr_init(&e->old);
 	e->m = machine_new(c, err);
 	if (e->m == NULL) {
 		free(e);
@@ -168,6 +169,7 @@ engine_free(struct engine *e)
 		free((void *)(uintptr_t)e->ops[i].bytes);
 	free(e->ops);
 	jr_free(&e->jr);
+	jr_free(&e->old);
 	free((void *)e->names);
 	free(e->fname);
 	free(e);
@@ -219,6 +221,7 @@ bool
 engine_step(struct engine *e, struct event *ev)
 {
 	struct machine *m = e->m;
+	struct journal old;
 
 	if (!m->r.busy && m->r.op >= e->nops)
 		return false;
@@ -239,9 +242,13 @@ engine_step(struct engine *e, struct event *ev)
 	ev->step = m->r.pos;
 	if (m->r.pos > e->horizon)
 		e->horizon = m->r.pos;
-	if (m->jr != NULL && m->jr->len > e->jr_limit) {
-		if (ckpt_take(e) == 0)
-			jr_clear(m->jr, m->r.pos);
+	if (m->jr != NULL && m->jr->len > e->jr_limit && ckpt_take(e) == 0) {
+		/* the current journal becomes the old one; the one before
+		 * it is dropped (the checkpoint covers it) */
+		old = e->old;
+		e->old = e->jr;
+		e->jr = old;
+		jr_clear(&e->jr, m->r.pos);
 	}
 	return true;
 }
@@ -269,8 +276,9 @@ engine_back(struct engine *e, uint64_t n, uint64_t *moved, struct verr *err)
 		return verr_set(err, NULL, "back needs the history of the run, "
 		    "which is not kept in this mode");
 	target = n > start ? 0 : start - n;
-	while (e->m->r.pos > target && e->m->r.pos > e->jr.base &&
-	    !e->jr.failed && jr_undo_step(&e->jr))
+	while (e->m->r.pos > target && !e->jr.failed &&
+	    (jr_undo_step(&e->jr) || (!e->old.failed &&
+	    jr_undo_step(&e->old))))
 		;
 	if (e->m->r.pos > target) {
 		for (i = e->nck; i > 0 && e->ck[i - 1].pos > target; i--)
@@ -285,6 +293,7 @@ engine_back(struct engine *e, uint64_t n, uint64_t *moved, struct verr *err)
 		e->m = c;
 		c->jr = &e->jr;
 		jr_clear(&e->jr, c->r.pos);
+		jr_clear(&e->old, c->r.pos);
 		while (e->m->r.pos < target && engine_step(e, &ev))
 			;
 	}

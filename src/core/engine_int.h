@@ -21,7 +21,10 @@ struct engine {
 	struct op *ops;		/* the timeline */
 	size_t nops, capops;
 	uint64_t horizon;	/* furthest position reached */
-	struct journal jr;
+	struct journal jr;	/* the steps since the last checkpoint */
+	struct journal old;	/* the steps before it, back to the one
+				 * before (so back near a checkpoint stays
+				 * cheap) */
 	size_t jr_limit;
 	struct ckpt ck[16];
 	size_t nck;

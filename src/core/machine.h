@@ -128,9 +128,10 @@ enum phase {
 	PH_OPSTEP		/* a step of a non-access operation */
 };
 
-/* What the last access found, for expect. */
+/* What the last access found, for expect (the leaf entry's value is
+ * read from memory when asked for). */
 struct last {
-	uint64_t va, vpn, offset, pa, value, pte_addr, pte, refs;
+	uint64_t va, vpn, offset, pa, value, pte_addr, refs;
 	uint8_t valid;		/* an access happened */
 	uint8_t has_pa;		/* pa/value known */
 	uint8_t has_pte;

@@ -1,7 +1,7 @@
 /*
  * mem.c - the sparse byte store: an open-addressing hash table from chunk
- * number (address >> 12) to a heap chunk of 4 KiB, with a one-entry cache
- * of the last chunk looked up.  Little-endian multi-byte reads.  Writes
+ * number (address >> 12) to a heap chunk of 4 KiB, with a small
+ * direct-mapped cache of the chunks looked up last.  Little-endian multi-byte reads.  Writes
  * go through the machine (see phys.c), which journals the old bytes
  * before it changes a chunk.
  */
@@ -15,13 +15,15 @@ struct slot {
 	uint8_t *data;
 };
 
+#define MEM_CACHE 256
+
 struct mem {
 	struct slot *tab;
 	size_t cap;		/* power of two */
 	size_t n;
-	/* cache: last chunk found (mutable even through const lookups) */
-	uint64_t ckey;
-	uint8_t *cdata;
+	/* a direct-mapped cache of chunks found (mutable even through const
+	 * lookups): a walk touches a few table chunks over and over */
+	struct slot cache[MEM_CACHE];
 };
 
 static size_t
@@ -102,13 +104,15 @@ mem_chunk(const struct mem *m, uint64_t addr)
 	uint64_t key = (addr >> MEM_CHUNK_BITS) + 1;
 	struct slot *s;
 
-	if (m->ckey == key)
-		return m->cdata;
+	struct slot *c = (struct slot *)(uintptr_t)&m->cache[key & (MEM_CACHE -
+	    1)];
+
+	if (c->key == key)
+		return c->data;
 	s = find(m, key);
 	if (s->key == 0)
 		return NULL;
-	((struct mem *)(uintptr_t)m)->ckey = key;
-	((struct mem *)(uintptr_t)m)->cdata = s->data;
+	*c = *s;
 	return s->data;
 }
 
@@ -118,8 +122,10 @@ mem_chunk_rw(struct mem *m, uint64_t addr)
 	uint64_t key = (addr >> MEM_CHUNK_BITS) + 1;
 	struct slot *s;
 
-	if (m->ckey == key)
-		return m->cdata;
+	struct slot *c = &m->cache[key & (MEM_CACHE - 1)];
+
+	if (c->key == key)
+		return c->data;
 	s = find(m, key);
 	if (s->key == 0) {
 		if ((m->n + 1) * 4 > m->cap * 3) {
@@ -133,8 +139,7 @@ mem_chunk_rw(struct mem *m, uint64_t addr)
 		s->key = key;
 		m->n++;
 	}
-	m->ckey = key;
-	m->cdata = s->data;
+	*c = *s;
 	return s->data;
 }
 
@@ -208,7 +213,7 @@ mem_clone(const struct mem *src)
 	if (m == NULL)
 		return NULL;
 	m->cap = src->cap;
-	m->n = src->n;
+	m->n = src->n;	/* the cache starts empty: it points into src */
 	m->tab = (struct slot *)calloc(m->cap, sizeof *m->tab);
 	if (m->tab == NULL) {
 		free(m);

@@ -100,7 +100,8 @@ engine_query(const struct engine *e, const char *name, struct qval *q,
 	if (strcmp(name, "pte.addr") == 0)
 		return l->has_pte ? num(q, l->pte_addr) : none(q);
 	if (strcmp(name, "pte") == 0)
-		return l->has_pte ? num(q, l->pte) : none(q);
+		return l->has_pte ? num(q, phys_read(m, l->pte_addr,
+		    m->c.pt == PT_INVERTED ? 8 : m->c.pte)) : none(q);
 	if (strcmp(name, "pf.code") == 0)
 		return r->pf_valid ? num(q, r->pf_code) : none(q);
 	if (strcmp(name, "exit") == 0 || strcmp(name, "exit.code") == 0 ||

@@ -393,8 +393,6 @@ step_tlb(struct engine *e, const struct op *o, struct event *ev)
 		m->r.rnx = t->nx;
 		m->r.last.pte_addr = t->pte_pa;
 		m->r.last.has_pte = 1;
-		m->r.last.pte = phys_read(m, t->pte_pa, m->c.pt ==
-		    PT_INVERTED ? 8 : m->c.pte);
 		if (denied(m, o)) {
 			m->r.deny_present = 1;
 			m->r.phase = PH_DENIED;
@@ -446,7 +444,6 @@ step_walk(struct engine *e, const struct op *o, struct event *ev)
 	m->r.entry = v;
 	if (leaf) {
 		m->r.last.pte_addr = epa;
-		m->r.last.pte = v;
 		m->r.last.has_pte = 1;
 	}
 	if (!pt_present(m, v)) {
@@ -524,7 +521,6 @@ step_ipt_probe(struct engine *e, const struct op *o, struct event *ev)
 	    asid == (os_cur(m)->asid & 0xffff)) {
 		ev->flags = EVF_MATCH | EVF_PRESENT | EVF_LEAF;
 		m->r.last.pte_addr = epa + 8;
-		m->r.last.pte = w1;
 		m->r.last.has_pte = 1;
 		m->r.entry_pa = epa + 8;
 		if (m->c.format == FMT_X86) {
@@ -622,8 +618,6 @@ step_data(struct engine *e, const struct op *o, struct event *ev)
 	m->r.last.pa = pa;
 	m->r.last.value = v;
 	m->r.last.has_pa = 1;
-	if (m->r.last.has_pte)
-		m->r.last.pte = phys_read(m, m->r.last.pte_addr, psz);
 	access_end(m);
 }
 
