@@ -18,7 +18,7 @@
 #include "engine_int.h"
 
 #define JOURNAL_LIMIT ((size_t)32 << 20)
-#define MAX_CKPT 16
+#define MAX_CKPT 8
 
 void
 op_init(struct op *o, enum op_kind k)
@@ -242,7 +242,11 @@ engine_step(struct engine *e, struct event *ev)
 	ev->step = m->r.pos;
 	if (m->r.pos > e->horizon)
 		e->horizon = m->r.pos;
-	if (m->jr != NULL && m->jr->len > e->jr_limit && ckpt_take(e) == 0) {
+	/* A checkpoint when the journal outgrows both its limit and the size
+	 * of a copy of the machine, so copying costs at most as much as
+	 * journaling did. */
+	if (m->jr != NULL && m->jr->len > e->jr_limit &&
+	    m->jr->len > machine_bytes(m) && ckpt_take(e) == 0) {
 		/* the current journal becomes the old one; the one before
 		 * it is dropped (the checkpoint covers it) */
 		old = e->old;

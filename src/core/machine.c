@@ -331,3 +331,15 @@ machine_clone(const struct machine *s)
 	memcpy(m->rmap, s->rmap, s->rmap_cap * sizeof *m->rmap);
 	return m;
 }
+
+/* Roughly how many bytes a copy of the machine takes. */
+size_t
+machine_bytes(const struct machine *m)
+{
+	return (mem_nchunks(m->phys) + mem_nchunks(m->disk)) * MEM_CHUNK +
+	    (size_t)m->c.frames * sizeof(struct frame) +
+	    m->nrecchunks * POOL_CHUNK * sizeof(struct rec) +
+	    m->npobjchunks * POOL_CHUNK * sizeof(struct pobj) +
+	    m->ntfchunks * POOL_CHUNK * sizeof(struct tframe) +
+	    m->rmap_cap * sizeof(struct rmap_slot);
+}

@@ -239,6 +239,7 @@ J(struct machine *m, void *p, size_t n)
 struct machine	*machine_new(const struct mconfig *, struct verr *);
 void		 machine_free(struct machine *);
 struct machine	*machine_clone(const struct machine *);
+size_t		 machine_bytes(const struct machine *);
 struct rec	*rec_at(const struct machine *, uint32_t);
 struct pobj	*pobj_at(const struct machine *, uint32_t);
 struct tframe	*tframe_at(const struct machine *, uint64_t frame);
