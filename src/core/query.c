@@ -397,10 +397,10 @@ format(const struct engine *e, const struct event *ev, struct strbuf *b)
 		break;
 	case EV_DATA:
 		if ((ev->d & 0xf) == ACC_WRITE)
-			sb_printf(b, "write 0x%llx <- 0x%llx", ULL(ev->a),
+			sb_printf(b, "write pa 0x%llx <- 0x%llx", ULL(ev->a),
 			    ULL(ev->b));
 		else
-			sb_printf(b, "%s 0x%llx = 0x%llx", acc_word(ev->d),
+			sb_printf(b, "%s pa 0x%llx = 0x%llx", acc_word(ev->d),
 			    ULL(ev->a), ULL(ev->b));
 		if (ev->flags & EVF_SET_A)
 			sb_printf(b, ", D set in the entry");

@@ -379,9 +379,10 @@ step_tlb(struct engine *e, const struct op *o, struct event *ev)
 	ev->e = asid;
 	if (tlb_probe(m, asid, vpn, &slot)) {
 		t = &m->tlb[slot];
-		m->r.tlb_hits++;
-		if (m->r.last.tlb == 0)
+		if (m->r.last.tlb == 0) {	/* counters: first probes */
 			m->r.last.tlb = 1;
+			m->r.tlb_hits++;
+		}
 		tlb_touch(m, slot);
 		ev->kind = EV_TLB_HIT;
 		ev->b = t->frame;
@@ -400,9 +401,10 @@ step_tlb(struct engine *e, const struct op *o, struct event *ev)
 			m->r.phase = PH_DATA;
 		return;
 	}
-	m->r.tlb_misses++;
-	if (m->r.last.tlb == 0)
+	if (m->r.last.tlb == 0) {
 		m->r.last.tlb = 2;
+		m->r.tlb_misses++;
+	}
 	m->r.tlb_slot = NONE32;
 	ev->kind = EV_TLB_MISS;
 	walk_after_miss(m);

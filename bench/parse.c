@@ -1,0 +1,125 @@
+/*
+ * parse.c - the floor of the benchmark: the least any program must do to
+ * replay the scenario.  It reads the file and parses every `read VA` and
+ * `write VA VALUE` line (the word, the hex address, the optional value),
+ * summing them so that nothing is optimized away, and does nothing else.
+ *
+ * Usage: parse FILE
+ * Prints one line: references, seconds (reading and parsing), references
+ * per second, and the checksum.
+ */
+#include <errno.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+static double
+now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+static int
+hexval(int ch)
+{
+	if (ch >= '0' && ch <= '9')
+		return ch - '0';
+	if (ch >= 'a' && ch <= 'f')
+		return ch - 'a' + 10;
+	if (ch >= 'A' && ch <= 'F')
+		return ch - 'A' + 10;
+	return -1;
+}
+
+/* A number at p (0x hex or decimal); p is left after it. */
+static uint64_t
+number(const char **pp, const char *end)
+{
+	const char *p = *pp;
+	uint64_t v = 0;
+	int d;
+
+	if (end - p > 2 && p[0] == '0' && (p[1] == 'x' || p[1] == 'X')) {
+		for (p += 2; p < end && (d = hexval((unsigned char)*p)) >= 0;
+		    p++)
+			v = (v << 4) | (uint64_t)d;
+	} else
+		for (; p < end && *p >= '0' && *p <= '9'; p++)
+			v = v * 10 + (uint64_t)(*p - '0');
+	*pp = p;
+	return v;
+}
+
+int
+main(int argc, char **argv)
+{
+	const char *p, *end, *eol;
+	uint64_t sum = 0, refs = 0;
+	size_t len = 0, cap = (size_t)1 << 20, got;
+	double t0, t1;
+	char *buf, *nb;
+	FILE *f;
+
+	if (argc != 2) {
+		fprintf(stderr, "usage: parse FILE\n");
+		return 2;
+	}
+	t0 = now();
+	f = fopen(argv[1], "r");
+	if (f == NULL) {
+		fprintf(stderr, "parse: %s: %s\n", argv[1], strerror(errno));
+		return 1;
+	}
+	buf = (char *)malloc(cap);
+	for (;;) {
+		if (buf == NULL) {
+			fprintf(stderr, "parse: out of memory\n");
+			return 1;
+		}
+		got = fread(buf + len, 1, cap - len, f);
+		len += got;
+		if (len < cap)
+			break;
+		cap *= 2;
+		nb = (char *)realloc(buf, cap);
+		if (nb == NULL)
+			free(buf);
+		buf = nb;
+	}
+	if (ferror(f)) {
+		fprintf(stderr, "parse: %s: read error\n", argv[1]);
+		return 1;
+	}
+	fclose(f);
+
+	for (p = buf, end = buf + len; p < end; p = eol + 1) {
+		eol = (const char *)memchr(p, '\n', (size_t)(end - p));
+		if (eol == NULL)
+			eol = end;
+		if (eol - p > 5 && memcmp(p, "read ", 5) == 0) {
+			p += 5;
+			sum += number(&p, eol);
+			refs++;
+		} else if (eol - p > 6 && memcmp(p, "write ", 6) == 0) {
+			p += 6;
+			sum += number(&p, eol);
+			while (p < eol && *p == ' ')
+				p++;
+			if (p < eol)
+				sum += number(&p, eol);
+			refs++;
+		}
+	}
+	t1 = now();
+	free(buf);
+	printf("parse: refs=%llu seconds=%.6f refs_per_s=%.0f sum=%llx\n",
+	    (unsigned long long)refs, t1 - t0,
+	    t1 > t0 ? (double)refs / (t1 - t0) : 0.0,
+	    (unsigned long long)sum);
+	return 0;
+}

@@ -1,0 +1,168 @@
+/*
+ * main.c - the command line: picks batch, check or (later) the screen,
+ * and runs the files or standard input through one session.
+ *
+ *   vmscope --batch FILE...	the transcript of every micro-step
+ *   vmscope --check FILE...	failed expects and errors only
+ *   vmscope [FILE]		the screen when stdin and stdout are
+ *				terminals, else as --batch (stdin's commands
+ *				when no FILE is given)
+ *
+ * Each FILE runs on a fresh machine; the exit status is the worst over
+ * all of them: 2 (an error, bad usage) over 1 (a failed expect) over 0.
+ */
+#include <getopt.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "script/run.h"
+
+#define VMSCOPE_VERSION "0.1.0"
+
+static void	usage(FILE *);
+static int	usage_error(const char *, const char *);
+static int	bad_option(const char *);
+
+static const struct option longopts[] = {
+	{ "batch",	 no_argument, NULL, 'b' },
+	{ "check",	 no_argument, NULL, 'c' },
+	{ "allow-write", no_argument, NULL, 'w' },
+	{ "help",	 no_argument, NULL, 'h' },
+	{ "version",	 no_argument, NULL, 'V' },
+	{ NULL,		 0,	      NULL, 0 }
+};
+
+static void
+usage(FILE *fp)
+{
+	fputs("usage: vmscope [FILE]\n"
+	    "       vmscope --batch [--allow-write] FILE...\n"
+	    "       vmscope --check [--allow-write] FILE...\n"
+	    "       vmscope --help | --version\n"
+	    "\n"
+	    "Watch virtual memory and virtualization work, one micro-step at "
+	    "a time.\n"
+	    "\n"
+	    "  --batch        print the transcript of every micro-step of "
+	    "each FILE\n"
+	    "  --check        run each FILE; report failed expects (exit 1) "
+	    "and errors\n"
+	    "                 (exit 2)\n"
+	    "  --allow-write  let commands in files write files (save)\n"
+	    "  -h, --help     show this help\n"
+	    "  -V, --version  show the version\n"
+	    "\n"
+	    "Without --batch or --check, vmscope opens its screen when stdin "
+	    "and stdout are\n"
+	    "terminals; otherwise it runs FILE, or the commands read from "
+	    "stdin, as --batch.\n"
+	    "Each FILE runs on a fresh machine.  Exit status: 0 ok, 1 a failed "
+	    "expect,\n"
+	    "2 bad input or usage.\n"
+	    "\n"
+	    "See 'man vmscope' for more, and 'man vmscope-scenario' for the "
+	    "command language.\n", fp);
+}
+
+static int
+usage_error(const char *fmt, const char *arg)
+{
+	fputs("vmscope: ", stderr);
+	fprintf(stderr, fmt, arg);
+	fputs("\nTry 'vmscope --help'.\n", stderr);
+	return (2);
+}
+
+/*
+ * getopt_long() said '?': optopt is 0 for an unknown long option (the
+ * last word read), the val of a long option given an argument it does not
+ * take, or an unknown short option letter.
+ */
+static int
+bad_option(const char *last)
+{
+	const struct option *o;
+
+	if (optopt == 0)
+		return (usage_error("unknown option '%s'", last));
+	for (o = longopts; o->name != NULL; o++) {
+		if (o->val == optopt) {
+			fprintf(stderr, "vmscope: option '--%s' takes no "
+			    "argument\nTry 'vmscope --help'.\n", o->name);
+			return (2);
+		}
+	}
+	fprintf(stderr, "vmscope: unknown option '-%c'\nTry 'vmscope "
+	    "--help'.\n", optopt);
+	return (2);
+}
+
+int
+main(int argc, char **argv)
+{
+	struct session *s;
+	struct verr ve;
+	enum run_mode mode = RUN_BATCH;
+	unsigned flags = 0;
+	bool batch = false, check = false;
+	int ch, i, status;
+
+	opterr = 0;
+	while ((ch = getopt_long(argc, argv, "hV", longopts, NULL)) != -1) {
+		switch (ch) {
+		case 'b':
+			batch = true;
+			break;
+		case 'c':
+			check = true;
+			break;
+		case 'w':
+			flags |= RUN_ALLOW_WRITE;
+			break;
+		case 'h':
+			usage(stdout);
+			return (ferror(stdout) || fflush(stdout) != 0 ? 2 : 0);
+		case 'V':
+			puts("vmscope " VMSCOPE_VERSION);
+			return (ferror(stdout) || fflush(stdout) != 0 ? 2 : 0);
+		default:
+			return (bad_option(argv[optind - 1]));
+		}
+	}
+	argc -= optind;
+	argv += optind;
+
+	if (batch && check)
+		return (usage_error("%s", "--batch and --check cannot be used "
+		    "together"));
+	if ((batch || check) && argc == 0)
+		return (usage_error("%s needs at least one FILE", batch ?
+		    "--batch" : "--check"));
+	if (!batch && !check && isatty(STDIN_FILENO) &&
+	    isatty(STDOUT_FILENO)) {
+		fputs("vmscope: the interactive screen is not built yet; use "
+		    "--batch or --check\n", stderr);
+		return (2);
+	}
+	if (check)
+		mode = RUN_CHECK;
+
+	memset(&ve, 0, sizeof ve);
+	if ((s = run_new(mode, flags, &ve)) == NULL) {
+		fprintf(stderr, "vmscope: %s\n", ve.msg);
+		return (2);
+	}
+	if (argc == 0)
+		run_stream(s, stdin);
+	for (i = 0; i < argc; i++)
+		run_file(s, argv[i]);
+	status = run_status(s);
+	run_free(s);
+	if (fflush(stdout) != 0 || ferror(stdout)) {
+		fputs("vmscope: error writing the transcript\n", stderr);
+		status = 2;
+	}
+	return (status);
+}

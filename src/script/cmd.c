@@ -1,0 +1,1436 @@
+/*
+ * cmd.c - the commands of the language, in one table.
+ *
+ * Every command has two halves.  Its parse half reads the words of one
+ * line into a struct cmd_parsed and checks everything that can be checked
+ * without a machine: the runner parses a whole file this way before it
+ * runs any of it, so a syntax error anywhere means nothing of the file
+ * runs.  Its exec half does the work against the session's machine.
+ *
+ * Machine commands (CMD_OP) become one struct op, submitted to the engine
+ * and stepped until the engine is idle, each micro-step sent to the
+ * session's transcript.  Options are key=value or bare words, in any
+ * order after the command; each may be given once.  An error points at
+ * the column of the word it is about; an error the engine returns points
+ * at the argument its verr names (args[] records where each was), or at
+ * the command.
+ *
+ * A batch transcript shows each command line that does something to the
+ * machine or prints something, unindented as the file says it; what it
+ * leads to (micro-steps, views, answers) follows, indented two spaces.
+ * --check formats nothing: not a line, not an event.
+ */
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "cmd.h"
+#include "run.h"
+
+static int	cmd_parse_machine(const struct cmd_entry *,
+		    const struct lex_line *, struct cmd_parsed *,
+		    struct lex_err *);
+static int	cmd_parse_process(const struct cmd_entry *,
+		    const struct lex_line *, struct cmd_parsed *,
+		    struct lex_err *);
+static int	cmd_parse_switch(const struct cmd_entry *,
+		    const struct lex_line *, struct cmd_parsed *,
+		    struct lex_err *);
+static int	cmd_parse_pages(const struct cmd_entry *,
+		    const struct lex_line *, struct cmd_parsed *,
+		    struct lex_err *);
+static int	cmd_parse_share(const struct cmd_entry *,
+		    const struct lex_line *, struct cmd_parsed *,
+		    struct lex_err *);
+static int	cmd_parse_poke(const struct cmd_entry *,
+		    const struct lex_line *, struct cmd_parsed *,
+		    struct lex_err *);
+static int	cmd_parse_peek(const struct cmd_entry *,
+		    const struct lex_line *, struct cmd_parsed *,
+		    struct lex_err *);
+static int	cmd_parse_access(const struct cmd_entry *,
+		    const struct lex_line *, struct cmd_parsed *,
+		    struct lex_err *);
+static int	cmd_parse_expect(const struct cmd_entry *,
+		    const struct lex_line *, struct cmd_parsed *,
+		    struct lex_err *);
+static int	cmd_parse_ask(const struct cmd_entry *,
+		    const struct lex_line *, struct cmd_parsed *,
+		    struct lex_err *);
+static int	cmd_parse_none(const struct cmd_entry *,
+		    const struct lex_line *, struct cmd_parsed *,
+		    struct lex_err *);
+static int	cmd_parse_count(const struct cmd_entry *,
+		    const struct lex_line *, struct cmd_parsed *,
+		    struct lex_err *);
+static int	cmd_parse_file(const struct cmd_entry *,
+		    const struct lex_line *, struct cmd_parsed *,
+		    struct lex_err *);
+static int	cmd_parse_show(const struct cmd_entry *,
+		    const struct lex_line *, struct cmd_parsed *,
+		    struct lex_err *);
+static int	cmd_parse_help(const struct cmd_entry *,
+		    const struct lex_line *, struct cmd_parsed *,
+		    struct lex_err *);
+
+static int	cmd_exec_machine(struct session *, const struct cmd_parsed *);
+static int	cmd_exec_op(struct session *, const struct cmd_parsed *);
+static int	cmd_exec_peek(struct session *, const struct cmd_parsed *);
+static int	cmd_exec_expect(struct session *, const struct cmd_parsed *);
+static int	cmd_exec_ask(struct session *, const struct cmd_parsed *);
+static int	cmd_exec_nothing(struct session *, const struct cmd_parsed *);
+static int	cmd_exec_step(struct session *, const struct cmd_parsed *);
+static int	cmd_exec_back(struct session *, const struct cmd_parsed *);
+static int	cmd_exec_next(struct session *, const struct cmd_parsed *);
+static int	cmd_exec_run(struct session *, const struct cmd_parsed *);
+static int	cmd_exec_reset(struct session *, const struct cmd_parsed *);
+static int	cmd_exec_load(struct session *, const struct cmd_parsed *);
+static int	cmd_exec_show(struct session *, const struct cmd_parsed *);
+static int	cmd_exec_save(struct session *, const struct cmd_parsed *);
+static int	cmd_exec_help(struct session *, const struct cmd_parsed *);
+static int	cmd_exec_quit(struct session *, const struct cmd_parsed *);
+
+const struct cmd_entry cmd_table[] = {
+	{ .name = "machine", .usage = "KEY=VALUE ...",
+	  .help = "a new machine, discarding everything ('help machine' "
+	    "lists the keys)",
+	  .flags = CMD_ECHO,
+	  .parse = cmd_parse_machine, .exec = cmd_exec_machine },
+	{ .name = "process", .usage = "NAME [asid=N] [root=FRAME]",
+	  .help = "a new address space; it becomes current (a CR3 load)",
+	  .flags = CMD_OP | CMD_ECHO,
+	  .parse = cmd_parse_process, .exec = cmd_exec_op },
+	{ .name = "switch", .usage = "NAME",
+	  .help = "context switch to a process (a CR3 load)",
+	  .flags = CMD_OP | CMD_ECHO,
+	  .parse = cmd_parse_switch, .exec = cmd_exec_op },
+	{ .name = "map",
+	  .usage = "VA [pages=N] [perm=rwx] [user|kernel] [frame=N|disk]",
+	  .help = "the OS maps pages at VA: in free frames, or on disk",
+	  .flags = CMD_OP | CMD_ECHO,
+	  .parse = cmd_parse_pages, .exec = cmd_exec_op },
+	{ .name = "unmap", .usage = "VA [pages=N]",
+	  .help = "the OS discards pages (no write-back) and frees their "
+	    "frames",
+	  .flags = CMD_OP | CMD_ECHO,
+	  .parse = cmd_parse_pages, .exec = cmd_exec_op },
+	{ .name = "protect", .usage = "VA [pages=N] perm=rwx",
+	  .help = "the OS changes the rights of pages",
+	  .flags = CMD_OP | CMD_ECHO,
+	  .parse = cmd_parse_pages, .exec = cmd_exec_op },
+	{ .name = "share", .usage = "PROCESS VA [at VA2]",
+	  .help = "map VA2 (default VA) to the frames of PROCESS's page at "
+	    "VA",
+	  .flags = CMD_OP | CMD_ECHO,
+	  .parse = cmd_parse_share, .exec = cmd_exec_op },
+	{ .name = "poke", .usage = "PA HEXBYTES",
+	  .help = "write raw bytes into physical memory (poke 0x40 ba7f7f)",
+	  .flags = CMD_OP | CMD_ECHO,
+	  .parse = cmd_parse_poke, .exec = cmd_exec_op },
+	{ .name = "peek", .usage = "PA [N]",
+	  .help = "show N bytes of physical memory (default 1, at most "
+	    "4096)",
+	  .flags = CMD_ECHO,
+	  .parse = cmd_parse_peek, .exec = cmd_exec_peek },
+	{ .name = "read", .usage = "VA [size=N] [kernel]",
+	  .help = "the current process reads 1, 2, 4 or 8 bytes",
+	  .flags = CMD_OP | CMD_ACCESS | CMD_ECHO,
+	  .parse = cmd_parse_access, .exec = cmd_exec_op },
+	{ .name = "write", .usage = "VA [VALUE] [size=N] [kernel]",
+	  .help = "the current process writes VALUE (default 0)",
+	  .flags = CMD_OP | CMD_ACCESS | CMD_ECHO,
+	  .parse = cmd_parse_access, .exec = cmd_exec_op },
+	{ .name = "exec", .usage = "VA [kernel]",
+	  .help = "the current process fetches an instruction",
+	  .flags = CMD_OP | CMD_ACCESS | CMD_ECHO,
+	  .parse = cmd_parse_access, .exec = cmd_exec_op },
+	{ .name = "expect", .usage = "NAME [OP] VALUE",
+	  .help = "check a value (OP: == != < <= > >=); a difference fails "
+	    "the file",
+	  .flags = 0,
+	  .parse = cmd_parse_expect, .exec = cmd_exec_expect },
+	{ .name = "ask", .usage = "NAME [TEXT]",
+	  .help = "ask the student for the value of NAME",
+	  .flags = CMD_TEXT,
+	  .parse = cmd_parse_ask, .exec = cmd_exec_ask },
+	{ .name = "pause", .usage = "",
+	  .help = "wait for the student (batch and check go on)",
+	  .flags = 0,
+	  .parse = cmd_parse_none, .exec = cmd_exec_nothing },
+	{ .name = "step", .usage = "[N]",
+	  .help = "N micro-steps forward again, after back (default 1)",
+	  .flags = CMD_PLAYER | CMD_ECHO,
+	  .parse = cmd_parse_count, .exec = cmd_exec_step },
+	{ .name = "back", .usage = "[N]",
+	  .help = "N micro-steps back (default 1)",
+	  .flags = CMD_PLAYER | CMD_ECHO,
+	  .parse = cmd_parse_count, .exec = cmd_exec_back },
+	{ .name = "next", .usage = "",
+	  .help = "finish the operation in progress",
+	  .flags = CMD_PLAYER | CMD_ECHO,
+	  .parse = cmd_parse_none, .exec = cmd_exec_next },
+	{ .name = "run", .usage = "",
+	  .help = "step to the end of what is known",
+	  .flags = CMD_PLAYER | CMD_ECHO,
+	  .parse = cmd_parse_none, .exec = cmd_exec_run },
+	{ .name = "play", .usage = "[DELAY]",
+	  .help = "step to the end, DELAY milliseconds apart on the screen",
+	  .flags = CMD_PLAYER | CMD_ECHO,
+	  .parse = cmd_parse_count, .exec = cmd_exec_run },
+	{ .name = "reset", .usage = "",
+	  .help = "back to before the first step",
+	  .flags = CMD_PLAYER | CMD_ECHO,
+	  .parse = cmd_parse_none, .exec = cmd_exec_reset },
+	{ .name = "load", .usage = "FILE",
+	  .help = "run the commands of FILE here",
+	  .flags = 0,
+	  .parse = cmd_parse_file, .exec = cmd_exec_load },
+	{ .name = "show", .usage = "tlb|pt|frames|disk|vmcs|stats",
+	  .help = "the state of the machine as text",
+	  .flags = CMD_ECHO,
+	  .parse = cmd_parse_show, .exec = cmd_exec_show },
+	{ .name = "save", .usage = "FILE",
+	  .help = "write the transcript so far to FILE",
+	  .flags = CMD_WRITES,
+	  .parse = cmd_parse_file, .exec = cmd_exec_save },
+	{ .name = "help", .usage = "[COMMAND]",
+	  .help = "list the commands, or tell about one",
+	  .flags = CMD_ECHO,
+	  .parse = cmd_parse_help, .exec = cmd_exec_help },
+	{ .name = "quit", .usage = "",
+	  .help = "stop reading commands",
+	  .flags = 0,
+	  .parse = cmd_parse_none, .exec = cmd_exec_quit },
+	{ .name = NULL }
+};
+
+/* Expect names whose values read best in hex. */
+static const char *const cmd_hex_names[] = { "pa", "gpa", "value", "vpn",
+	"offset", "pte", "pte.addr", "pf.code", NULL };
+
+static const char *const cmd_cmp_names[] = { "", "==", "!=", "<", "<=",
+	">", ">=" };
+
+const struct cmd_entry *
+cmd_find(const char *s, size_t len)
+{
+	const struct cmd_entry *ce;
+
+	for (ce = cmd_table; ce->name != NULL; ce++) {
+		if (strlen(ce->name) == len && memcmp(ce->name, s, len) == 0)
+			return (ce);
+	}
+	return (NULL);
+}
+
+const char *
+cmd_cmp_name(enum cmd_cmp c)
+{
+	return (cmd_cmp_names[c]);
+}
+
+/* The column of the argument an engine error names, else the command's. */
+unsigned
+cmd_argcol(const struct cmd_parsed *p, const char *name)
+{
+	const struct key_entry *k;
+	size_t i;
+
+	if (name == NULL)
+		return (p->col);
+	for (i = 0; i < p->nargs; i++) {
+		if (strcmp(p->args[i].name, name) == 0)
+			return (p->args[i].col);
+	}
+	if (p->entry != NULL && strcmp(p->entry->name, "machine") == 0 &&
+	    (k = key_find(name, strlen(name))) != NULL &&
+	    p->keycol[key_index(k)] != 0)
+		return (p->keycol[key_index(k)]);
+	return (p->col);
+}
+
+/* Errors shared by the commands. */
+
+static int
+cmd_missing(const struct cmd_entry *ce, const struct cmd_parsed *p,
+    const char *what, struct lex_err *e)
+{
+	return (lex_error(e, p->col, "%s: missing %s; usage: %s %s", ce->name,
+	    what, ce->name, ce->usage));
+}
+
+static int
+cmd_unexpected(const struct cmd_entry *ce, const struct lex_word *w,
+    struct lex_err *e)
+{
+	char q[LEX_QUOTE_SIZE];
+
+	lex_quote(q, sizeof q, w->s, w->len);
+	if (*ce->usage == '\0')
+		return (lex_error(e, w->col, "%s: unexpected %s; %s takes "
+		    "nothing", ce->name, q, ce->name));
+	return (lex_error(e, w->col, "%s: unexpected %s; usage: %s %s",
+	    ce->name, q, ce->name, ce->usage));
+}
+
+static int
+cmd_unknown(const struct cmd_entry *ce, const struct lex_word *key,
+    struct lex_err *e)
+{
+	char q[LEX_QUOTE_SIZE];
+
+	lex_quote(q, sizeof q, key->s, key->len);
+	return (lex_error(e, key->col, "%s: unknown option %s; usage: %s %s",
+	    ce->name, q, ce->name, ce->usage));
+}
+
+/* Note that argument name was given at col; each only once. */
+static int
+cmd_note(const struct cmd_entry *ce, struct cmd_parsed *p, const char *name,
+    unsigned col, struct lex_err *e)
+{
+	size_t i;
+
+	for (i = 0; i < p->nargs; i++) {
+		if (strcmp(p->args[i].name, name) == 0)
+			return (lex_error(e, col, "%s: '%s' given twice",
+			    ce->name, name));
+	}
+	if (p->nargs == CMD_ARGS_MAX)
+		return (lex_error(e, col, "%s: too many arguments", ce->name));
+	p->args[p->nargs].name = name;
+	p->args[p->nargs].col = col;
+	p->nargs++;
+	return (0);
+}
+
+static bool
+cmd_given(const struct cmd_parsed *p, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < p->nargs; i++) {
+		if (strcmp(p->args[i].name, name) == 0)
+			return (true);
+	}
+	return (false);
+}
+
+static int
+cmd_conflict(const struct cmd_entry *ce, const struct cmd_parsed *p,
+    const char *a, const char *b, unsigned col, struct lex_err *e)
+{
+	if (!cmd_given(p, a))
+		return (0);
+	return (lex_error(e, col, "%s: '%s' and '%s' cannot both be given",
+	    ce->name, a, b));
+}
+
+/* Values shared by the commands. */
+
+static int
+cmd_name(const struct cmd_entry *ce, struct cmd_parsed *p,
+    const struct lex_word *w, struct lex_err *e)
+{
+	if (lex_name(w, e) != 0 || cmd_note(ce, p, "name", w->col, e) != 0)
+		return (-1);
+	memcpy(p->op.name, w->s, w->len);
+	p->op.name[w->len] = '\0';
+	return (0);
+}
+
+static int
+cmd_int64(const char *what, const struct lex_word *v, int64_t *out,
+    struct lex_err *e)
+{
+	uint64_t n;
+
+	if (lex_number(v, &n, e) != 0)
+		return (-1);
+	if (n > (uint64_t)INT64_MAX)
+		return (lex_error(e, v->col, "%s: number too large", what));
+	*out = (int64_t)n;
+	return (0);
+}
+
+static int
+cmd_pagecount(const struct lex_word *v, uint64_t *out, struct lex_err *e)
+{
+	if (lex_number(v, out, e) != 0)
+		return (-1);
+	if (*out == 0)
+		return (lex_error(e, v->col, "pages: must be at least 1"));
+	return (0);
+}
+
+static int
+cmd_perm(const struct lex_word *v, unsigned *out, struct lex_err *e)
+{
+	char q[LEX_QUOTE_SIZE];
+
+	if (v->len != 3 || (v->s[0] != 'r' && v->s[0] != '-') ||
+	    (v->s[1] != 'w' && v->s[1] != '-') ||
+	    (v->s[2] != 'x' && v->s[2] != '-')) {
+		lex_quote(q, sizeof q, v->s, v->len);
+		return (lex_error(e, v->col, "perm: expected three letters "
+		    "like rw- or r-x, got %s", q));
+	}
+	*out = (v->s[0] == 'r' ? PERM_R : 0) | (v->s[1] == 'w' ? PERM_W : 0) |
+	    (v->s[2] == 'x' ? PERM_X : 0);
+	return (0);
+}
+
+static int
+cmd_size(const struct lex_word *v, unsigned *out, struct lex_err *e)
+{
+	char q[LEX_QUOTE_SIZE];
+	uint64_t n;
+
+	if (lex_number(v, &n, e) != 0)
+		return (-1);
+	if (n != 1 && n != 2 && n != 4 && n != 8) {
+		lex_quote(q, sizeof q, v->s, v->len);
+		return (lex_error(e, v->col, "size: expected 1, 2, 4 or 8, "
+		    "got %s", q));
+	}
+	*out = (unsigned)n;
+	return (0);
+}
+
+/* Parse halves. */
+
+static int
+cmd_parse_machine(const struct cmd_entry *ce, const struct lex_line *l,
+    struct cmd_parsed *p, struct lex_err *e)
+{
+	(void)ce;
+	return (key_machine(l->w + 1, l->nwords - 1, p->col, &p->mcfg,
+	    p->keycol, e));
+}
+
+static int
+cmd_parse_process(const struct cmd_entry *ce, const struct lex_line *l,
+    struct cmd_parsed *p, struct lex_err *e)
+{
+	const struct lex_word *w;
+	struct lex_word k, v;
+	size_t i;
+	bool named = false;
+
+	op_init(&p->op, OP_PROCESS);
+	p->op.asid = -1;
+	p->op.root = -1;
+	for (i = 1; i < l->nwords; i++) {
+		w = &l->w[i];
+		if (lex_option(w, &k, &v)) {
+			if (lex_eq(&k, "asid")) {
+				if (cmd_note(ce, p, "asid", w->col, e) != 0 ||
+				    cmd_int64("asid", &v, &p->op.asid, e) != 0)
+					return (-1);
+			} else if (lex_eq(&k, "root")) {
+				if (cmd_note(ce, p, "root", w->col, e) != 0 ||
+				    cmd_int64("root", &v, &p->op.root, e) != 0)
+					return (-1);
+			} else
+				return (cmd_unknown(ce, &k, e));
+		} else if (!named) {
+			if (cmd_name(ce, p, w, e) != 0)
+				return (-1);
+			named = true;
+		} else
+			return (cmd_unexpected(ce, w, e));
+	}
+	if (!named)
+		return (cmd_missing(ce, p, "NAME", e));
+	return (0);
+}
+
+static int
+cmd_parse_switch(const struct cmd_entry *ce, const struct lex_line *l,
+    struct cmd_parsed *p, struct lex_err *e)
+{
+	struct lex_word k, v;
+
+	op_init(&p->op, OP_SWITCH);
+	if (l->nwords < 2)
+		return (cmd_missing(ce, p, "NAME", e));
+	if (l->nwords > 2)
+		return (cmd_unexpected(ce, &l->w[2], e));
+	if (lex_option(&l->w[1], &k, &v))
+		return (cmd_unknown(ce, &k, e));
+	return (cmd_name(ce, p, &l->w[1], e));
+}
+
+/* map, unmap and protect: VA and options about pages. */
+static int
+cmd_parse_pages(const struct cmd_entry *ce, const struct lex_line *l,
+    struct cmd_parsed *p, struct lex_err *e)
+{
+	const struct lex_word *w;
+	struct lex_word k, v;
+	enum op_kind kind;
+	size_t i;
+	bool isva = false, ismap;
+
+	if (ce->name[0] == 'm')
+		kind = OP_MAP;
+	else if (ce->name[0] == 'u')
+		kind = OP_UNMAP;
+	else
+		kind = OP_PROTECT;
+	ismap = kind == OP_MAP;
+	op_init(&p->op, kind);
+	p->op.pages = 1;
+	p->op.perm = PERM_R | PERM_W;
+	p->op.user = true;
+	p->op.disk = false;
+	p->op.frame = -1;
+	for (i = 1; i < l->nwords; i++) {
+		w = &l->w[i];
+		if (lex_option(w, &k, &v)) {
+			if (lex_eq(&k, "pages")) {
+				if (cmd_note(ce, p, "pages", w->col, e) != 0 ||
+				    cmd_pagecount(&v, &p->op.pages, e) != 0)
+					return (-1);
+			} else if (lex_eq(&k, "perm") && kind != OP_UNMAP) {
+				if (cmd_note(ce, p, "perm", w->col, e) != 0 ||
+				    cmd_perm(&v, &p->op.perm, e) != 0)
+					return (-1);
+			} else if (lex_eq(&k, "frame") && ismap) {
+				if (cmd_conflict(ce, p, "disk", "frame",
+				    w->col, e) != 0 ||
+				    cmd_note(ce, p, "frame", w->col, e) != 0 ||
+				    cmd_int64("frame", &v, &p->op.frame,
+				    e) != 0)
+					return (-1);
+			} else
+				return (cmd_unknown(ce, &k, e));
+		} else if (ismap && lex_eq(w, "user")) {
+			if (cmd_conflict(ce, p, "kernel", "user", w->col,
+			    e) != 0 || cmd_note(ce, p, "user", w->col, e) != 0)
+				return (-1);
+			p->op.user = true;
+		} else if (ismap && lex_eq(w, "kernel")) {
+			if (cmd_conflict(ce, p, "user", "kernel", w->col,
+			    e) != 0 || cmd_note(ce, p, "kernel", w->col,
+			    e) != 0)
+				return (-1);
+			p->op.user = false;
+		} else if (ismap && lex_eq(w, "disk")) {
+			if (cmd_conflict(ce, p, "frame", "disk", w->col,
+			    e) != 0 || cmd_note(ce, p, "disk", w->col, e) != 0)
+				return (-1);
+			p->op.disk = true;
+		} else if (!isva) {
+			if (lex_number(w, &p->op.va, e) != 0 ||
+			    cmd_note(ce, p, "va", w->col, e) != 0)
+				return (-1);
+			isva = true;
+		} else
+			return (cmd_unexpected(ce, w, e));
+	}
+	if (!isva)
+		return (cmd_missing(ce, p, "VA", e));
+	if (kind == OP_PROTECT && !cmd_given(p, "perm"))
+		return (cmd_missing(ce, p, "perm=", e));
+	return (0);
+}
+
+static int
+cmd_parse_share(const struct cmd_entry *ce, const struct lex_line *l,
+    struct cmd_parsed *p, struct lex_err *e)
+{
+	const struct lex_word *w;
+	struct lex_word k, v;
+	size_t i, npos = 0;
+
+	op_init(&p->op, OP_SHARE);
+	for (i = 1; i < l->nwords; i++) {
+		w = &l->w[i];
+		if (lex_option(w, &k, &v))
+			return (cmd_unknown(ce, &k, e));
+		if (npos == 0) {
+			if (cmd_name(ce, p, w, e) != 0)
+				return (-1);
+		} else if (npos == 1) {
+			if (lex_number(w, &p->op.va, e) != 0 ||
+			    cmd_note(ce, p, "va", w->col, e) != 0)
+				return (-1);
+		} else if (npos == 2 && lex_eq(w, "at")) {
+			if (i + 1 == l->nwords)
+				return (cmd_missing(ce, p, "VA2 after 'at'",
+				    e));
+			w = &l->w[++i];
+			if (lex_number(w, &p->op.va2, e) != 0 ||
+			    cmd_note(ce, p, "va2", w->col, e) != 0 ||
+			    cmd_note(ce, p, "at", w->col, e) != 0)
+				return (-1);
+		} else
+			return (cmd_unexpected(ce, w, e));
+		npos++;
+	}
+	if (npos < 1)
+		return (cmd_missing(ce, p, "PROCESS", e));
+	if (npos < 2)
+		return (cmd_missing(ce, p, "VA", e));
+	if (npos == 2)
+		p->op.va2 = p->op.va;
+	return (0);
+}
+
+static int
+cmd_hexdigit(char c)
+{
+	if (c >= '0' && c <= '9')
+		return (c - '0');
+	if (c >= 'a' && c <= 'f')
+		return (c - 'a' + 10);
+	if (c >= 'A' && c <= 'F')
+		return (c - 'A' + 10);
+	return (-1);
+}
+
+/* poke PA HEXBYTES: one or more words of an even number of hex digits. */
+static int
+cmd_parse_poke(const struct cmd_entry *ce, const struct lex_line *l,
+    struct cmd_parsed *p, struct lex_err *e)
+{
+	const struct lex_word *w;
+	char q[LEX_QUOTE_SIZE];
+	size_t i, j, n = 0;
+	int hi, lo;
+
+	op_init(&p->op, OP_POKE);
+	if (l->nwords < 2)
+		return (cmd_missing(ce, p, "PA", e));
+	if (lex_number(&l->w[1], &p->op.pa, e) != 0 ||
+	    cmd_note(ce, p, "pa", l->w[1].col, e) != 0)
+		return (-1);
+	if (l->nwords < 3)
+		return (cmd_missing(ce, p, "HEXBYTES", e));
+	if (cmd_note(ce, p, "bytes", l->w[2].col, e) != 0)
+		return (-1);
+	for (i = 2; i < l->nwords; i++) {
+		w = &l->w[i];
+		lex_quote(q, sizeof q, w->s, w->len);
+		for (j = 0; j < w->len; j++) {
+			if (cmd_hexdigit(w->s[j]) < 0)
+				return (lex_error(e, w->col + (unsigned)j,
+				    "poke: expected hex digits, got %s", q));
+		}
+		if (w->len % 2 != 0)
+			return (lex_error(e, w->col, "poke: %s has an odd "
+			    "number of hex digits; a byte takes two", q));
+		for (j = 0; j < w->len; j += 2) {
+			hi = cmd_hexdigit(w->s[j]);
+			lo = cmd_hexdigit(w->s[j + 1]);
+			p->bytes[n++] = (uint8_t)(hi << 4 | lo);
+		}
+	}
+	p->op.bytes = NULL;		/* set by exec: p may move */
+	p->op.nbytes = n;
+	return (0);
+}
+
+static int
+cmd_parse_peek(const struct cmd_entry *ce, const struct lex_line *l,
+    struct cmd_parsed *p, struct lex_err *e)
+{
+	op_init(&p->op, OP_POKE);
+	if (l->nwords < 2)
+		return (cmd_missing(ce, p, "PA", e));
+	if (l->nwords > 3)
+		return (cmd_unexpected(ce, &l->w[3], e));
+	if (lex_number(&l->w[1], &p->op.pa, e) != 0 ||
+	    cmd_note(ce, p, "pa", l->w[1].col, e) != 0)
+		return (-1);
+	p->n = 1;
+	if (l->nwords == 3) {
+		if (lex_number(&l->w[2], &p->n, e) != 0 ||
+		    cmd_note(ce, p, "n", l->w[2].col, e) != 0)
+			return (-1);
+		if (p->n < 1 || p->n > CMD_PEEK_MAX)
+			return (lex_error(e, l->w[2].col, "peek: N must be "
+			    "from 1 to %d", CMD_PEEK_MAX));
+	}
+	return (0);
+}
+
+/* read, write and exec. */
+static int
+cmd_parse_access(const struct cmd_entry *ce, const struct lex_line *l,
+    struct cmd_parsed *p, struct lex_err *e)
+{
+	const struct lex_word *w, *value = NULL;
+	struct lex_word k, v;
+	enum op_kind kind;
+	size_t i;
+	bool isva = false;
+
+	if (ce->name[0] == 'r')
+		kind = OP_READ;
+	else if (ce->name[0] == 'w')
+		kind = OP_WRITE;
+	else
+		kind = OP_EXEC;
+	op_init(&p->op, kind);
+	p->op.size = 1;
+	p->op.value = 0;
+	p->op.kernel = false;
+	for (i = 1; i < l->nwords; i++) {
+		w = &l->w[i];
+		if (lex_option(w, &k, &v)) {
+			if (lex_eq(&k, "size") && kind != OP_EXEC) {
+				if (cmd_note(ce, p, "size", w->col, e) != 0 ||
+				    cmd_size(&v, &p->op.size, e) != 0)
+					return (-1);
+			} else
+				return (cmd_unknown(ce, &k, e));
+		} else if (lex_eq(w, "kernel")) {
+			if (cmd_note(ce, p, "kernel", w->col, e) != 0)
+				return (-1);
+			p->op.kernel = true;
+		} else if (!isva) {
+			if (lex_number(w, &p->op.va, e) != 0 ||
+			    cmd_note(ce, p, "va", w->col, e) != 0)
+				return (-1);
+			isva = true;
+		} else if (kind == OP_WRITE && value == NULL) {
+			if (lex_number(w, &p->op.value, e) != 0 ||
+			    cmd_note(ce, p, "value", w->col, e) != 0)
+				return (-1);
+			value = w;
+		} else
+			return (cmd_unexpected(ce, w, e));
+	}
+	if (!isva)
+		return (cmd_missing(ce, p, "VA", e));
+	if (value != NULL && p->op.size < 8 &&
+	    (p->op.value >> (8 * p->op.size)) != 0)
+		return (lex_error(e, value->col, "write: value %.*s does not "
+		    "fit in %u byte%s", (int)value->len, value->s, p->op.size,
+		    p->op.size == 1 ? "" : "s"));
+	return (0);
+}
+
+/* NAME of expect and ask: a name of engine_query_names, where "x.N" stands
+ * for x.1 .. x.MCFG_MAX_LEVELS and "x.NAME" for x.<an exit name>. */
+/* "a, b, c" from a NULL-terminated list. */
+static void
+cmd_join(char *buf, size_t size, const char *const *list)
+{
+	size_t off = 0;
+	int r;
+
+	buf[0] = '\0';
+	for (; *list != NULL && off < size; list++) {
+		r = snprintf(buf + off, size - off, "%s%s", off == 0 ? "" : ", ",
+		    *list);
+		if (r < 0)
+			break;
+		off += (size_t)r;
+	}
+}
+
+/* Is the tail of a pattern name ("N" or "NAME") good? */
+static int
+cmd_qname_tail(const struct cmd_entry *ce, const char *pat, size_t plen,
+    const char *kind, const struct lex_word *tail, struct lex_err *e)
+{
+	const char *const *xp;
+	char q[LEX_QUOTE_SIZE], list[800];
+	uint64_t n;
+
+	if (strcmp(kind, "N") == 0) {
+		if (lex_number(tail, &n, NULL) != 0 || n < 1 ||
+		    n > MCFG_MAX_LEVELS)
+			return (lex_error(e, tail->col, "%s: %.*sN takes N "
+			    "from 1 to %d", ce->name, (int)plen, pat,
+			    MCFG_MAX_LEVELS));
+		return (0);
+	}
+	for (xp = engine_exit_names; *xp != NULL; xp++) {
+		if (lex_eq(tail, *xp))
+			return (0);
+	}
+	lex_quote(q, sizeof q, tail->s, tail->len);
+	cmd_join(list, sizeof list, engine_exit_names);
+	return (lex_error(e, tail->col, "%s: unknown exit reason %s; the "
+	    "reasons are %s", ce->name, q, list));
+}
+
+/* NAME of expect and ask: a name of engine_query_names, where "x.N" stands
+ * for x.1 .. x.MCFG_MAX_LEVELS and "x.NAME" for x.<an exit name>. */
+static int
+cmd_qname(const struct cmd_entry *ce, const struct lex_word *w,
+    struct cmd_parsed *p, struct lex_err *e)
+{
+	const char *const *np, *pat, *dot;
+	struct lex_word tail;
+	char q[LEX_QUOTE_SIZE], list[800];
+	size_t plen;
+
+	for (np = engine_query_names; *np != NULL; np++) {
+		pat = *np;
+		dot = strrchr(pat, '.');
+		if (dot != NULL && (strcmp(dot, ".N") == 0 ||
+		    strcmp(dot, ".NAME") == 0)) {
+			plen = (size_t)(dot - pat) + 1;
+			if (w->len <= plen || memcmp(w->s, pat, plen) != 0)
+				continue;
+			tail.s = w->s + plen;
+			tail.len = w->len - plen;
+			tail.col = w->col + (unsigned)plen;
+			tail.hicol = 0;
+			if (cmd_qname_tail(ce, pat, plen, dot + 1, &tail,
+			    e) != 0)
+				return (-1);
+			break;
+		}
+		if (lex_eq(w, pat))
+			break;
+	}
+	if (*np == NULL) {
+		lex_quote(q, sizeof q, w->s, w->len);
+		cmd_join(list, sizeof list, engine_query_names);
+		return (lex_error(e, w->col, "%s: unknown name %s; the names "
+		    "are %s", ce->name, q, list));
+	}
+	if (w->len > CMD_QNAME_MAX)
+		return (lex_error(e, w->col, "%s: name too long", ce->name));
+	memcpy(p->name, w->s, w->len);
+	p->name[w->len] = '\0';
+	p->namecol = w->col;
+	return (0);
+}
+
+static enum cmd_cmp
+cmd_cmp_word(const struct lex_word *w)
+{
+	int i;
+
+	for (i = CMP_EQ; i <= CMP_GE; i++) {
+		if (lex_eq(w, cmd_cmp_names[i]))
+			return ((enum cmd_cmp)i);
+	}
+	return (CMP_NONE);
+}
+
+static int
+cmd_parse_expect(const struct cmd_entry *ce, const struct lex_line *l,
+    struct cmd_parsed *p, struct lex_err *e)
+{
+	const struct lex_word *v;
+	char q[LEX_QUOTE_SIZE];
+
+	if (l->nwords < 2)
+		return (cmd_missing(ce, p, "NAME", e));
+	if (cmd_qname(ce, &l->w[1], p, e) != 0)
+		return (-1);
+	if (l->nwords < 3)
+		return (cmd_missing(ce, p, "VALUE", e));
+	if (l->nwords > 4)
+		return (cmd_unexpected(ce, &l->w[4], e));
+	p->cmp = CMP_NONE;
+	if (l->nwords == 4) {
+		if ((p->cmp = cmd_cmp_word(&l->w[2])) == CMP_NONE) {
+			lex_quote(q, sizeof q, l->w[2].s, l->w[2].len);
+			return (lex_error(e, l->w[2].col, "expect: expected "
+			    "a comparison (== != < <= > >=), got %s", q));
+		}
+		v = &l->w[3];
+	} else {
+		v = &l->w[2];
+		if (cmd_cmp_word(v) != CMP_NONE)
+			return (cmd_missing(ce, p, "VALUE", e));
+	}
+	p->value = v->s;
+	p->valuelen = v->len;
+	p->isword = false;
+	p->hex = lex_is_hex(v);
+	if (v->s[0] >= '0' && v->s[0] <= '9') {
+		if (lex_number(v, &p->num, e) != 0)
+			return (-1);
+	} else if (lex_is_name(v->s, v->len)) {
+		p->isword = true;
+		memcpy(p->word, v->s, v->len);
+		p->word[v->len] = '\0';
+	} else {
+		lex_quote(q, sizeof q, v->s, v->len);
+		return (lex_error(e, v->col, "expect: expected a number or a "
+		    "word, got %s", q));
+	}
+	if (p->isword && p->cmp != CMP_NONE && p->cmp != CMP_EQ &&
+	    p->cmp != CMP_NE)
+		return (lex_error(e, l->w[2].col, "expect: a word compares "
+		    "only with == or !="));
+	return (0);
+}
+
+static int
+cmd_parse_ask(const struct cmd_entry *ce, const struct lex_line *l,
+    struct cmd_parsed *p, struct lex_err *e)
+{
+	const struct lex_word *w;
+	size_t off, last;
+
+	if (l->nwords < 2)
+		return (cmd_missing(ce, p, "NAME", e));
+	w = &l->w[1];
+	if (cmd_qname(ce, w, p, e) != 0)
+		return (-1);
+	/* TEXT is the rest of the line, raw: '#' is text here. */
+	off = (size_t)(w->s - l->s) + w->len;
+	while (off < l->len && (l->s[off] == ' ' || l->s[off] == '\t'))
+		off++;
+	last = l->len;
+	while (last > off && (l->s[last - 1] == ' ' || l->s[last - 1] == '\t'))
+		last--;
+	p->text = l->s + off;
+	p->textlen = last - off;
+	return (0);
+}
+
+static int
+cmd_parse_none(const struct cmd_entry *ce, const struct lex_line *l,
+    struct cmd_parsed *p, struct lex_err *e)
+{
+	(void)p;
+	if (l->nwords > 1)
+		return (cmd_unexpected(ce, &l->w[1], e));
+	return (0);
+}
+
+/* step [N], back [N], play [DELAY]. */
+static int
+cmd_parse_count(const struct cmd_entry *ce, const struct lex_line *l,
+    struct cmd_parsed *p, struct lex_err *e)
+{
+	p->has_n = false;
+	p->n = 1;
+	if (l->nwords > 2)
+		return (cmd_unexpected(ce, &l->w[2], e));
+	if (l->nwords == 2) {
+		if (lex_number(&l->w[1], &p->n, e) != 0)
+			return (-1);
+		if (p->n == 0 && strcmp(ce->name, "play") != 0)
+			return (lex_error(e, l->w[1].col, "%s: N must be at "
+			    "least 1", ce->name));
+		p->has_n = true;
+	}
+	return (0);
+}
+
+/* load FILE, save FILE: one word. */
+static int
+cmd_parse_file(const struct cmd_entry *ce, const struct lex_line *l,
+    struct cmd_parsed *p, struct lex_err *e)
+{
+	const struct lex_word *w;
+
+	if (l->nwords < 2)
+		return (cmd_missing(ce, p, "FILE", e));
+	if (l->nwords > 2)
+		return (cmd_unexpected(ce, &l->w[2], e));
+	w = &l->w[1];
+	memcpy(p->path, w->s, w->len);
+	p->path[w->len] = '\0';
+	p->namecol = w->col;
+	return (0);
+}
+
+static int
+cmd_parse_show(const struct cmd_entry *ce, const struct lex_line *l,
+    struct cmd_parsed *p, struct lex_err *e)
+{
+	const char *const *np;
+	char q[LEX_QUOTE_SIZE], list[256];
+	size_t off;
+	int r;
+
+	if (l->nwords < 2)
+		return (cmd_missing(ce, p, "what to show", e));
+	if (l->nwords > 2)
+		return (cmd_unexpected(ce, &l->w[2], e));
+	for (np = engine_show_names; *np != NULL; np++) {
+		if (lex_eq(&l->w[1], *np)) {
+			snprintf(p->name, sizeof p->name, "%s", *np);
+			p->namecol = l->w[1].col;
+			return (0);
+		}
+	}
+	list[0] = '\0';
+	for (off = 0, np = engine_show_names; *np != NULL && off < sizeof list;
+	    np++) {
+		r = snprintf(list + off, sizeof list - off, "%s%s",
+		    np == engine_show_names ? "" : np[1] == NULL ? " or " :
+		    ", ", *np);
+		if (r < 0)
+			break;
+		off += (size_t)r;
+	}
+	lex_quote(q, sizeof q, l->w[1].s, l->w[1].len);
+	return (lex_error(e, l->w[1].col, "show: expected %s, got %s", list,
+	    q));
+}
+
+static int
+cmd_parse_help(const struct cmd_entry *ce, const struct lex_line *l,
+    struct cmd_parsed *p, struct lex_err *e)
+{
+	char q[LEX_QUOTE_SIZE];
+
+	p->name[0] = '\0';
+	if (l->nwords > 2)
+		return (cmd_unexpected(ce, &l->w[2], e));
+	if (l->nwords == 2) {
+		if (cmd_find(l->w[1].s, l->w[1].len) == NULL) {
+			lex_quote(q, sizeof q, l->w[1].s, l->w[1].len);
+			return (lex_error(e, l->w[1].col, "help: unknown "
+			    "command %s", q));
+		}
+		snprintf(p->name, sizeof p->name, "%.*s", (int)l->w[1].len,
+		    l->w[1].s);
+	}
+	return (0);
+}
+
+int
+cmd_parse(const struct lex_line *l, struct cmd_parsed *p, struct lex_err *e)
+{
+	const struct lex_word *w;
+	char q[LEX_QUOTE_SIZE];
+	size_t i, nplain, last;
+
+	p->entry = NULL;
+	p->nargs = 0;
+	p->has_n = false;
+	p->cmp = CMP_NONE;
+	p->text = NULL;
+	p->textlen = 0;
+	p->name[0] = '\0';
+	if (l->narrative) {
+		p->kind = CMDK_NARRATIVE;
+		p->text = p->echo = l->text;
+		p->textlen = p->echolen = l->textlen;
+		p->col = (unsigned)(l->text - l->s) + 1;
+		return (0);
+	}
+	if (l->nwords == 0) {
+		p->kind = CMDK_EMPTY;
+		return (0);
+	}
+	p->kind = CMDK_COMMAND;
+	w = &l->w[0];
+	p->col = w->col;
+	last = l->len;
+	while (last > 0 && (l->s[last - 1] == ' ' || l->s[last - 1] == '\t'))
+		last--;
+	p->echo = w->s;
+	p->echolen = last - (size_t)(w->s - l->s);
+
+	if ((p->entry = cmd_find(w->s, w->len)) == NULL) {
+		lex_quote(q, sizeof q, w->s, w->len);
+		if (w->s[0] == '>')
+			return (lex_error(e, w->col, "'>' starts narrative "
+			    "text only with a blank after it"));
+		return (lex_error(e, w->col, "unknown command %s", q));
+	}
+	nplain = (p->entry->flags & CMD_TEXT) ? 2 : l->nwords;
+	for (i = 1; i < l->nwords && i < nplain; i++) {
+		if (lex_ascii(&l->w[i], e) != 0)
+			return (-1);
+	}
+	return (p->entry->parse(p->entry, l, p, e));
+}
+
+/* Exec halves. */
+
+static void
+cmd_nothing_to_step(struct session *s)
+{
+	run_out(s, "  nothing to step");
+}
+
+/* Step until the engine is idle: the operation just submitted, and what
+ * was left of one in progress. */
+static void
+cmd_drain(struct session *s)
+{
+	struct event ev;
+
+	while (engine_step(s->engine, &ev))
+		run_emit(s, &ev);
+}
+
+static int
+cmd_exec_machine(struct session *s, const struct cmd_parsed *p)
+{
+	struct verr ve;
+
+	memset(&ve, 0, sizeof ve);
+	if (run_machine(s, &p->mcfg, &ve) != 0) {
+		run_error(s, cmd_argcol(p, ve.arg), "%s", ve.msg);
+		return (-1);
+	}
+	return (0);
+}
+
+static int
+cmd_exec_op(struct session *s, const struct cmd_parsed *p)
+{
+	struct op op;
+	struct verr ve;
+
+	op = p->op;
+	if (op.kind == OP_POKE)
+		op.bytes = p->bytes;
+	if (p->entry->flags & CMD_ACCESS)
+		op.fidx = run_fidx(s);
+	else
+		op.fidx = OP_NO_FUTURE;
+	memset(&ve, 0, sizeof ve);
+	if (engine_submit(s->engine, &op, &ve) != 0) {
+		run_error(s, cmd_argcol(p, ve.arg), "%s", ve.msg);
+		return (-1);
+	}
+	cmd_drain(s);
+	return (0);
+}
+
+static int
+cmd_exec_peek(struct session *s, const struct cmd_parsed *p)
+{
+	uint8_t buf[CMD_PEEK_MAX];
+	char line[16 + 8 + 3 * 16 + 1];
+	struct verr ve;
+	uint64_t i, j;
+	size_t off;
+
+	memset(&ve, 0, sizeof ve);
+	if (engine_peek(s->engine, p->op.pa, p->n, buf, &ve) != 0) {
+		run_error(s, cmd_argcol(p, ve.arg), "%s", ve.msg);
+		return (-1);
+	}
+	if (s->mode == RUN_CHECK)
+		return (0);
+	for (i = 0; i < p->n; i += 16) {
+		off = (size_t)snprintf(line, sizeof line, "  0x%08" PRIx64 ":",
+		    p->op.pa + i);
+		for (j = i; j < p->n && j < i + 16; j++)
+			off += (size_t)snprintf(line + off, sizeof line - off,
+			    " %02x", buf[j]);
+		run_put(s, line, off);
+	}
+	return (0);
+}
+
+static bool
+cmd_compare(const struct cmd_parsed *p, const struct qval *q)
+{
+	bool eq;
+
+	if (p->isword) {
+		if (q->kind == QV_NONE)
+			eq = strcmp(p->word, "none") == 0;
+		else if (q->kind == QV_WORD)
+			eq = q->word != NULL && strcmp(q->word, p->word) == 0;
+		else
+			eq = false;
+		return (p->cmp == CMP_NE ? !eq : eq);
+	}
+	if (q->kind != QV_NUM)
+		return (p->cmp == CMP_NE);
+	switch (p->cmp) {
+	case CMP_NONE:
+	case CMP_EQ:
+		return (q->num == p->num);
+	case CMP_NE:
+		return (q->num != p->num);
+	case CMP_LT:
+		return (q->num < p->num);
+	case CMP_LE:
+		return (q->num <= p->num);
+	case CMP_GT:
+		return (q->num > p->num);
+	case CMP_GE:
+		return (q->num >= p->num);
+	}
+	return (false);
+}
+
+static void
+cmd_qval_text(const struct qval *q, bool hex, char *buf, size_t size)
+{
+	if (q->kind == QV_NONE)
+		snprintf(buf, size, "none");
+	else if (q->kind == QV_WORD)
+		snprintf(buf, size, "%s", q->word != NULL ? q->word : "none");
+	else if (hex)
+		snprintf(buf, size, "0x%" PRIx64, q->num);
+	else
+		snprintf(buf, size, "%" PRIu64, q->num);
+}
+
+static int
+cmd_exec_expect(struct session *s, const struct cmd_parsed *p)
+{
+	struct qval q;
+	struct verr ve;
+	char got[128];
+
+	memset(&ve, 0, sizeof ve);
+	memset(&q, 0, sizeof q);
+	if (engine_query(s->engine, p->name, &q, &ve) != 0) {
+		run_error(s, p->namecol, "%s", ve.msg);
+		return (-1);
+	}
+	if (cmd_compare(p, &q))
+		return (0);
+	cmd_qval_text(&q, p->hex, got, sizeof got);
+	if (p->cmp == CMP_NONE)
+		run_fail(s, "expected %s %.*s, got %s", p->name,
+		    (int)p->valuelen, p->value, got);
+	else
+		run_fail(s, "expected %s %s %.*s, got %s", p->name,
+		    cmd_cmp_name(p->cmp), (int)p->valuelen, p->value, got);
+	return (0);
+}
+
+static int
+cmd_exec_ask(struct session *s, const struct cmd_parsed *p)
+{
+	const char *const *np;
+	struct qval q;
+	struct verr ve;
+	char got[128];
+	bool hex = false;
+
+	if (s->mode == RUN_CHECK)
+		return (0);
+	memset(&ve, 0, sizeof ve);
+	memset(&q, 0, sizeof q);
+	if (engine_query(s->engine, p->name, &q, &ve) != 0) {
+		run_error(s, p->namecol, "%s", ve.msg);
+		return (-1);
+	}
+	for (np = cmd_hex_names; *np != NULL; np++) {
+		if (strcmp(*np, p->name) == 0)
+			hex = true;
+	}
+	cmd_qval_text(&q, hex, got, sizeof got);
+	if (p->textlen != 0)
+		run_out(s, "? %.*s", (int)p->textlen, p->text);
+	else
+		run_out(s, "? %s", p->name);
+	run_out(s, "  %s = %s", p->name, got);
+	return (0);
+}
+
+static int
+cmd_exec_nothing(struct session *s, const struct cmd_parsed *p)
+{
+	(void)s;
+	(void)p;
+	return (0);
+}
+
+static int
+cmd_exec_step(struct session *s, const struct cmd_parsed *p)
+{
+	struct event ev;
+	uint64_t i;
+
+	if (!engine_has_future(s->engine)) {
+		cmd_nothing_to_step(s);
+		return (0);
+	}
+	for (i = 0; i < p->n && engine_step(s->engine, &ev); i++)
+		run_emit(s, &ev);
+	return (0);
+}
+
+static void
+cmd_where(struct session *s)
+{
+	run_out(s, "  at step %" PRIu64 " of %" PRIu64,
+	    engine_position(s->engine), engine_end(s->engine));
+}
+
+static int
+cmd_exec_back(struct session *s, const struct cmd_parsed *p)
+{
+	struct verr ve;
+	uint64_t moved;
+
+	memset(&ve, 0, sizeof ve);
+	if (engine_back(s->engine, p->n, &moved, &ve) != 0) {
+		run_error(s, p->col, "%s", ve.msg);
+		return (-1);
+	}
+	cmd_where(s);
+	return (0);
+}
+
+static int
+cmd_exec_next(struct session *s, const struct cmd_parsed *p)
+{
+	struct event ev;
+
+	(void)p;
+	if (!engine_busy(s->engine)) {
+		if (!engine_has_future(s->engine) ||
+		    !engine_step(s->engine, &ev)) {
+			cmd_nothing_to_step(s);
+			return (0);
+		}
+		run_emit(s, &ev);
+	}
+	while (engine_busy(s->engine) && engine_step(s->engine, &ev))
+		run_emit(s, &ev);
+	return (0);
+}
+
+/* run, and play: the screen plays, batch runs. */
+static int
+cmd_exec_run(struct session *s, const struct cmd_parsed *p)
+{
+	(void)p;
+	if (!engine_has_future(s->engine)) {
+		cmd_nothing_to_step(s);
+		return (0);
+	}
+	cmd_drain(s);
+	return (0);
+}
+
+static int
+cmd_exec_reset(struct session *s, const struct cmd_parsed *p)
+{
+	struct verr ve;
+
+	memset(&ve, 0, sizeof ve);
+	if (engine_goto(s->engine, 0, &ve) != 0) {
+		run_error(s, p->col, "%s", ve.msg);
+		return (-1);
+	}
+	cmd_where(s);
+	return (0);
+}
+
+static int
+cmd_exec_load(struct session *s, const struct cmd_parsed *p)
+{
+	return (run_load(s, p->path, p->namecol));
+}
+
+static int
+cmd_exec_show(struct session *s, const struct cmd_parsed *p)
+{
+	struct strbuf sb;
+	struct verr ve;
+	const char *line, *nl, *end;
+
+	sb_init(&sb);
+	memset(&ve, 0, sizeof ve);
+	if (engine_show(s->engine, p->name, &sb, &ve) != 0) {
+		sb_free(&sb);
+		run_error(s, p->namecol, "%s", ve.msg);
+		return (-1);
+	}
+	if (sb.failed) {
+		sb_free(&sb);
+		run_error(s, p->col, "show: out of memory");
+		return (-1);
+	}
+	if (s->mode != RUN_CHECK && sb.s != NULL) {
+		end = sb.s + sb.len;
+		for (line = sb.s; line < end; line = nl + 1) {
+			if ((nl = (const char *)memchr(line, '\n',
+			    (size_t)(end - line))) == NULL)
+				nl = end;
+			run_out(s, "  %.*s", (int)(nl - line), line);
+		}
+	}
+	sb_free(&sb);
+	return (0);
+}
+
+static int
+cmd_exec_save(struct session *s, const struct cmd_parsed *p)
+{
+	return (run_save(s, p->path, p->namecol));
+}
+
+static int
+cmd_exec_help(struct session *s, const struct cmd_parsed *p)
+{
+	const struct cmd_entry *ce;
+	const struct key_entry *k;
+	char kv[64];
+	int width = 0, n;
+
+	if (s->mode == RUN_CHECK)
+		return (0);
+	if (p->name[0] == '\0') {
+		for (ce = cmd_table; ce->name != NULL; ce++) {
+			if ((n = (int)strlen(ce->name)) > width)
+				width = n;
+		}
+		for (ce = cmd_table; ce->name != NULL; ce++)
+			run_out(s, "  %-*s  %s", width, ce->name, ce->help);
+		run_out(s, "  %-*s  %s", width, "> TEXT",
+		    "narrative text, shown as it is");
+		run_out(s, "  'help COMMAND' tells more; 'man "
+		    "vmscope-scenario' tells all.");
+		return (0);
+	}
+	ce = cmd_find(p->name, strlen(p->name));
+	run_out(s, "  usage: %s%s%s", ce->name, *ce->usage ? " " : "",
+	    ce->usage);
+	run_out(s, "  %s", ce->help);
+	if (strcmp(ce->name, "machine") != 0)
+		return (0);
+	for (k = key_table; k->name != NULL; k++) {
+		n = snprintf(kv, sizeof kv, "%s=%s", k->name, k->values);
+		if (n > width)
+			width = n;
+	}
+	for (k = key_table; k->name != NULL; k++) {
+		snprintf(kv, sizeof kv, "%s=%s", k->name, k->values);
+		run_out(s, "    %-*s  %s", width, kv, k->help);
+	}
+	return (0);
+}
+
+static int
+cmd_exec_quit(struct session *s, const struct cmd_parsed *p)
+{
+	(void)p;
+	s->quit = true;
+	return (0);
+}
+
+int
+cmd_exec(struct session *s, const struct cmd_parsed *p)
+{
+	switch (p->kind) {
+	case CMDK_EMPTY:
+		return (0);
+	case CMDK_NARRATIVE:
+		run_put(s, p->text, p->textlen);
+		return (0);
+	case CMDK_COMMAND:
+		break;
+	}
+	/* A file from a stranger writes no file unless the user said so. */
+	if ((p->entry->flags & CMD_WRITES) && run_from_file(s) &&
+	    (s->flags & RUN_ALLOW_WRITE) == 0) {
+		run_error(s, p->col, "%s: writing files from a scenario needs "
+		    "--allow-write", p->entry->name);
+		return (-1);
+	}
+	if (p->entry->flags & CMD_ECHO)
+		run_put(s, p->echo, p->echolen);
+	return (p->entry->exec(s, p));
+}

@@ -1,0 +1,112 @@
+/*
+ * run.h - a session: the machine, the files and lines that drive it, and
+ * where its transcript and its errors go.  The shell, lessons, scenario
+ * files, --batch, --check and the tests all run commands through here.
+ */
+#ifndef VMSCOPE_RUN_H
+#define VMSCOPE_RUN_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "core/engine.h"
+
+#define RUN_LOAD_MAX	8			/* loads nested */
+#define RUN_FILE_MAX	((size_t)256 << 20)	/* bytes in a file */
+#define RUN_ERRORS_MAX	20	/* syntax errors shown for one file */
+
+enum run_mode {
+	RUN_BATCH,	/* a transcript: every line and micro-step */
+	RUN_CHECK	/* no transcript: failed expects and errors only */
+};
+
+/* Session flags. */
+#define RUN_ALLOW_WRITE 0x1u	/* commands from files may write files */
+#define RUN_HISTORY	0x2u	/* always keep the journal (the screen); else
+				 * a file without back or reset runs without */
+
+/* Where lines go: one line at a time, without its newline. */
+struct run_sink {
+	void	(*fn)(void *, const char *, size_t);
+	void	*arg;
+};
+
+struct run_frame;		/* a file (or stdin) being run: run.c */
+struct run_names;		/* storage of process names: run.c */
+
+/* The fields are read by the commands (cmd.c) and, read-only, by front
+ * ends; only run.c and cmd.c change them. */
+struct session {
+	enum run_mode	 mode;
+	unsigned	 flags;		/* RUN_* */
+	struct engine	*engine;	/* never NULL between calls */
+	unsigned	 engine_flags;	/* ENGINE_* for the next machine */
+
+	struct run_sink	 out;		/* transcript lines */
+	struct run_sink	 err;		/* errors and failed expects */
+	void		(*event)(void *, const struct engine *,
+			    const struct event *);
+	void		*event_arg;	/* every micro-step, in any mode */
+
+	bool		 keep;		/* keep the transcript for save */
+	struct strbuf	 transcript;
+
+	struct future_ref *future;	/* the accesses of the file run */
+	size_t		 nfuture;
+	size_t		 capfuture;
+	bool		 use_future;	/* accesses get their fidx */
+	uint32_t	 fnext;		/* the fidx of the next access */
+	struct run_names *names;	/* what future[].proc points at */
+
+	struct run_frame *frame;	/* the innermost file, or stdin */
+	struct run_frame *input;	/* stdin (or the shell): lazily */
+	unsigned	 depth;		/* loads nested now */
+
+	int		 status;	/* worst so far: 0, 1 or 2 */
+	int		 fstatus;	/* worst in the current file */
+	bool		 quit;		/* quit was given: stop reading */
+};
+
+struct session *run_new(enum run_mode, unsigned, struct verr *);
+void	run_free(struct session *);
+void	run_set_output(struct session *, void (*)(void *, const char *,
+	    size_t), void *);
+void	run_set_errors(struct session *, void (*)(void *, const char *,
+	    size_t), void *);
+void	run_set_events(struct session *, void (*)(void *,
+	    const struct engine *, const struct event *), void *);
+
+int	run_file(struct session *, const char *);
+int	run_string(struct session *, const char *, const char *, size_t);
+int	run_line(struct session *, const char *, size_t);
+int	run_stream(struct session *, FILE *);
+int	run_status(const struct session *);
+
+/* For the commands. */
+void	run_put(struct session *, const char *, size_t);
+void	run_out(struct session *, const char *, ...)
+#if defined(__GNUC__)
+	    __attribute__((format(printf, 2, 3)))
+#endif
+	    ;
+void	run_error(struct session *, unsigned, const char *, ...)
+#if defined(__GNUC__)
+	    __attribute__((format(printf, 3, 4)))
+#endif
+	    ;
+void	run_fail(struct session *, const char *, ...)
+#if defined(__GNUC__)
+	    __attribute__((format(printf, 2, 3)))
+#endif
+	    ;
+void	run_emit(struct session *, const struct event *);
+uint32_t run_fidx(struct session *);
+bool	run_from_file(const struct session *);
+int	run_machine(struct session *, const struct mconfig *,
+	    struct verr *);
+int	run_load(struct session *, const char *, unsigned);
+int	run_save(struct session *, const char *, unsigned);
+
+#endif
