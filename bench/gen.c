@@ -6,15 +6,19 @@
  * Usage: gen N FILE
  *
  * The reference string is deterministic (a fixed seed): the same N gives
- * the same file on every machine.  Its shape:
- *   - a hot set of HOT pages, built as clusters of consecutive pages, that
- *     drifts slowly: every DRIFT references one hot page is replaced by a
- *     page near another hot page (so the set wanders, cluster by cluster);
- *   - most references stay on the current page or step to a neighbour;
- *   - some jump to a random hot page (skewed towards the first ones);
- *   - a few (COLD_PERMILLE per mille) jump anywhere in the mapped space.
- * Every access is one byte, so none crosses a page.  The file ends with
- * `expect accesses N`, so that `vmscope --check` confirms it ran them all.
+ * the same file on every machine.  It imitates a program, in phases of
+ * PHASE references; within a phase:
+ *   - 35% touch a small stack (STACK pages, the top ones most);
+ *   - 40% sweep an array sequentially, 8 bytes at a time (ARRAY pages,
+ *     round and round, as a loop over it would);
+ *   - 24.5% pick a random byte of a heap working set (HEAP pages, the
+ *     first ones much more often: objects in use are few);
+ *   - 0.5% jump anywhere in the mapped space (a cold miss).
+ * At each new phase the array and the heap move to fresh places, so the
+ * working set changes and pages fault in and out of the 4,096-frame
+ * pool.  Every access is one byte, so none crosses a page.  The file ends
+ * with `expect accesses N`, so that `vmscope --check` confirms it ran
+ * them all.
  */
 #include <errno.h>
 #include <stdint.h>
@@ -27,10 +31,10 @@
 #define PAGE		4096u
 #define REG_BASE	0x010000000000ull	/* region k at BASE + k*STRIDE */
 #define REG_STRIDE	0x100000000000ull
-#define HOT		3072u		/* hot pages */
-#define CLUSTER		64u		/* consecutive pages per cluster */
-#define DRIFT		256u		/* references between two drifts */
-#define COLD_PERMILLE	2u		/* jumps anywhere, per mille */
+#define STACK		4u		/* stack pages */
+#define ARRAY		256u		/* pages swept by the loop */
+#define HEAP		512u		/* heap working set, pages */
+#define PHASE		200000u		/* references per phase */
 #define SEED		0x5eed5eedull
 
 static uint64_t rng_state = SEED;
@@ -62,19 +66,6 @@ page_va(uint32_t g)
 	    (uint64_t)(g % REG_PAGES) * PAGE;
 }
 
-/* g moved by delta pages, kept inside its region. */
-static uint32_t
-page_move(uint32_t g, int64_t delta)
-{
-	int64_t in = (int64_t)(g % REG_PAGES) + delta;
-
-	if (in < 0)
-		in = 0;
-	if (in >= (int64_t)REG_PAGES)
-		in = (int64_t)REG_PAGES - 1;
-	return (g / REG_PAGES) * REG_PAGES + (uint32_t)in;
-}
-
 static int
 parse_count(const char *s, unsigned long long *n)
 {
@@ -89,10 +80,9 @@ parse_count(const char *s, unsigned long long *n)
 int
 main(int argc, char **argv)
 {
-	static uint32_t hot[HOT];
 	unsigned long long n, i;
-	uint32_t cur, k, c;
-	uint64_t r, va;
+	uint32_t stack, array, heap, k;
+	uint64_t r, va, sweep;
 	FILE *f;
 
 	if (argc != 3 || parse_count(argv[1], &n) != 0) {
@@ -115,34 +105,39 @@ main(int argc, char **argv)
 		fprintf(f, "map 0x%012llx pages=%u disk\n",
 		    (unsigned long long)(REG_BASE + k * REG_STRIDE), REG_PAGES);
 
-	/* the hot set: HOT/CLUSTER clusters of consecutive pages */
-	for (c = 0; c < HOT / CLUSTER; c++) {
-		cur = (uint32_t)rnd_below((uint64_t)NREG * REG_PAGES);
-		cur = page_move(cur, -(int64_t)CLUSTER);
-		for (k = 0; k < CLUSTER; k++)
-			hot[c * CLUSTER + k] = page_move(cur, k);
-	}
-	cur = hot[0];
-
+	stack = (uint32_t)rnd_below((uint64_t)NREG * REG_PAGES - STACK);
+	array = heap = 0;
+	sweep = 0;
 	for (i = 0; i < n; i++) {
-		if (i % DRIFT == DRIFT - 1)
-			hot[rnd_below(HOT)] = page_move(hot[rnd_below(HOT)],
-			    (int64_t)rnd_below(33) - 16);
+		if (i % PHASE == 0) {
+			array = (uint32_t)rnd_below((uint64_t)NREG * REG_PAGES -
+			    ARRAY);
+			heap = (uint32_t)rnd_below((uint64_t)NREG * REG_PAGES -
+			    HEAP);
+			sweep = 0;
+		}
 		r = rnd_below(1000);
-		if (r < 550) {
-			/* the same page */
-		} else if (r < 800) {
-			/* a neighbour */
-			cur = page_move(cur, (int64_t)rnd_below(7) - 3);
-		} else if (r < 1000 - COLD_PERMILLE) {
-			/* a hot page, the first ones more often */
-			r = rnd_below(HOT);
-			cur = hot[r * rnd_below(HOT) / HOT];
+		if (r < 350) {
+			/* the stack: the top page most */
+			k = (uint32_t)(rnd_below(STACK) * rnd_below(STACK) /
+			    STACK);
+			va = page_va(stack + k) + rnd_below(PAGE);
+		} else if (r < 750) {
+			/* the loop over the array */
+			va = page_va(array + (uint32_t)(sweep / PAGE)) +
+			    sweep % PAGE;
+			sweep = (sweep + 8) % ((uint64_t)ARRAY * PAGE);
+		} else if (r < 995) {
+			/* the heap */
+			k = (uint32_t)rnd_below(HEAP);
+			k = (uint32_t)((uint64_t)k * rnd_below(HEAP) / HEAP *
+			    rnd_below(HEAP) / HEAP);
+			va = page_va(heap + k) + rnd_below(PAGE);
 		} else {
 			/* anywhere */
-			cur = (uint32_t)rnd_below((uint64_t)NREG * REG_PAGES);
+			va = page_va((uint32_t)rnd_below((uint64_t)NREG *
+			    REG_PAGES)) + rnd_below(PAGE);
 		}
-		va = page_va(cur) + rnd_below(PAGE);
 		if (rnd_below(10) < 3)
 			fprintf(f, "write 0x%012llx %u\n",
 			    (unsigned long long)va, (unsigned)rnd_below(256));

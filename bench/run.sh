@@ -108,7 +108,7 @@ for n in "$N" "$q1" "$q2"; do
 done
 sed -n 2p "$main_file" | sed 's/^/  /'
 printf '  then a process, 8 regions of 65536 pages mapped on disk, %s references\n' "$N"
-printf '  (about 30%% writes; a drifting hot set of 3072 pages; %s bytes)\n\n' \
+printf '  (about 30%% writes; a program-like mix of stack, array loop and heap; %s bytes)\n\n' \
 	"$(wc -c <"$main_file" | tr -d ' ')"
 
 printf '  %-28s %10s %11s %21s %12s\n' "" "references" "time" "rate" "peak RSS"

@@ -238,8 +238,14 @@ format(const struct engine *e, const struct event *ev, struct strbuf *b)
 			    ev->d > 1 ? " (and the frames after it)" : "");
 		break;
 	case EV_CR3:
-		sb_printf(b, "CR3 <- 0x%llx: %s runs (asid %llu)", ULL(ev->b),
-		    proc_name_by_asid(m, ev->a), ULL(ev->a));
+		if (m->c.pt == PT_INVERTED)
+			sb_printf(b, "context switch: %s runs (asid %llu; one "
+			    "inverted table serves every process)",
+			    proc_name_by_asid(m, ev->a), ULL(ev->a));
+		else
+			sb_printf(b, "CR3 <- 0x%llx: %s runs (asid %llu)",
+			    ULL(ev->b), proc_name_by_asid(m, ev->a),
+			    ULL(ev->a));
 		if (ev->flags & EVF_FREE)
 			sb_printf(b, ", untagged TLB flushed (%llu entr%s)",
 			    ULL(ev->c), ev->c == 1 ? "y" : "ies");
@@ -590,10 +596,19 @@ show_frames(const struct machine *m, struct strbuf *b)
 	for (f = 0; f < m->c.frames; f++) {
 		fr = &m->frames[f];
 		if (fr->pobj == 0) {
-			if (f < 64 || m->c.policy == POL_CLOCK)
-				sb_printf(b, "%s0x%llx free\n",
-				    m->c.policy == POL_CLOCK && m->r.hand == f ?
-				    ">" : " ", ULL(f));
+			/* a run of free frames on one line; the clock hand
+			 * is marked with '>' */
+			for (top = f; top + 1 < m->c.frames &&
+			    m->frames[top + 1].pobj == 0 &&
+			    !(m->c.policy == POL_CLOCK && m->r.hand == top + 1);
+			    top++)
+				;
+			sb_printf(b, "%s0x%llx", m->c.policy == POL_CLOCK &&
+			    m->r.hand == f ? ">" : " ", ULL(f));
+			if (top > f)
+				sb_printf(b, "..0x%llx", ULL(top));
+			sb_printf(b, " free\n");
+			f = top;
 			continue;
 		}
 		o = pobj_at(m, fr->pobj - 1);

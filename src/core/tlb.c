@@ -11,6 +11,8 @@
 unsigned
 tlb_set_of(const struct machine *m, uint64_t vpn)
 {
+	if ((m->tlb_sets & (m->tlb_sets - 1)) == 0)
+		return (unsigned)(vpn & (m->tlb_sets - 1));
 	return (unsigned)(vpn % m->tlb_sets);
 }
 
