@@ -438,7 +438,7 @@ stats_round(const struct script *s, double *setup, double *refs,
 	size_t q, from, to;
 	struct engine *e;
 
-	e = start(s, 0);
+	e = start(s, ENGINE_QUIET);
 	t0 = now();
 	run_ops(e, s, 0, s->nsetup);
 	t1 = now();

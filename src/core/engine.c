@@ -138,6 +138,7 @@ engine_new_future(const struct mconfig *c, unsigned flags,
 	e->m->names = e->names;
 	e->m->nnames = e->nnames;
 	e->m->fname = e->fname;
+	e->m->quiet = (flags & ENGINE_QUIET) != 0;
 	if (flags & ENGINE_JOURNAL) {
 		e->m->jr = &e->jr;
 		if (ckpt_take(e) != 0) {

@@ -138,6 +138,8 @@ struct engine;
 
 /* Flags for engine_new. */
 #define ENGINE_JOURNAL 0x1u	/* keep history so that back works */
+#define ENGINE_QUIET   0x2u	/* nobody reads the events: the value of
+				 * a read is fetched only if expect asks */
 
 /* The future accesses, for OPT: one per access command of the file or
  * trace, in order; op.fidx indexes this list. */

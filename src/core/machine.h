@@ -137,7 +137,9 @@ struct last {
 	uint8_t has_pte;
 	uint8_t tlb;		/* 0 none, 1 hit, 2 miss */
 	uint8_t fault;		/* enum fault_kind */
-	uint8_t pad[3];
+	uint8_t lazy;		/* value not fetched yet (ENGINE_QUIET) */
+	uint8_t size;		/* bytes of the access */
+	uint8_t pad;
 };
 
 struct regs {
@@ -218,6 +220,7 @@ struct machine {
 	size_t nnames;
 	uint32_t *fname;	/* name index of each future access */
 
+	bool quiet;		/* ENGINE_QUIET: reads fetch lazily */
 	bool oom;		/* a host allocation failed */
 };
 

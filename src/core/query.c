@@ -66,8 +66,12 @@ engine_query(const struct engine *e, const char *name, struct qval *q,
 	memset(q, 0, sizeof *q);
 	if (strcmp(name, "pa") == 0 || strcmp(name, "gpa") == 0)
 		return l->has_pa ? num(q, l->pa) : none(q);
-	if (strcmp(name, "value") == 0)
-		return l->has_pa ? num(q, l->value) : none(q);
+	if (strcmp(name, "value") == 0) {
+		if (!l->has_pa)
+			return none(q);
+		return num(q, l->lazy ? phys_read(m, l->pa, l->size) :
+		    l->value);
+	}
 	if (strcmp(name, "tlb") == 0) {
 		if (!l->valid)
 			return none(q);

@@ -26,6 +26,17 @@ vpn_of_va(const struct machine *m, uint64_t va)
 	return (va & m->va_mask) >> m->c.page_bits;
 }
 
+/* ENGINE_QUIET leaves the value of the last read in memory; fetch it
+ * before anything may write memory again. */
+static void
+last_fetch(struct machine *m)
+{
+	if (m->r.last.lazy) {
+		m->r.last.value = phys_read(m, m->r.last.pa, m->r.last.size);
+		m->r.last.lazy = 0;
+	}
+}
+
 static void
 finish(struct machine *m)
 {
@@ -604,6 +615,9 @@ step_data(struct engine *e, const struct op *o, struct event *ev)
 				t->dirty = 1;
 			}
 		}
+	} else if (m->quiet) {
+		v = 0;		/* fetched if expect asks (query.c) */
+		m->r.last.lazy = 1;
 	} else
 		v = phys_read(m, pa, o->size);
 	ev->b = v;
@@ -619,6 +633,7 @@ step_data(struct engine *e, const struct op *o, struct event *ev)
 	}
 	m->r.last.pa = pa;
 	m->r.last.value = v;
+	m->r.last.size = (uint8_t)o->size;
 	m->r.last.has_pa = 1;
 	access_end(m);
 }
@@ -785,6 +800,7 @@ step_clear(struct engine *e, struct event *ev)
 	struct machine *m = e->m;
 	uint64_t f, n = 0, tlbn = 0;
 
+	last_fetch(m);
 	for (f = 0; f < m->c.frames; f++)
 		if (m->frames[f].use) {
 			os_clear_use(m, f, &tlbn);
@@ -864,6 +880,7 @@ step_op(struct engine *e, const struct op *o, struct event *ev)
 		step_access(e, o, ev);
 		return;
 	}
+	last_fetch(m);
 	switch (o->kind) {
 	case OP_PROCESS:
 		step_process(e, o, ev);
