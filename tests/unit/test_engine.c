@@ -452,6 +452,33 @@ test_refusals(void **state)
 	engine_free(e);
 }
 
+/* ENGINE_QUIET: a read's value is fetched when asked, and before memory
+ * can change under it. */
+static void
+test_quiet_values(void **state)
+{
+	static const uint8_t nine = 9;
+	struct mconfig c;
+	struct engine *e;
+	struct verr err;
+
+	(void)state;
+	mcfg_init(&c);
+	assert_int_equal(mcfg_finish(&c, &err), 0);
+	e = engine_new(&c, ENGINE_QUIET, &err);
+	assert_non_null(e);
+	process(e, "p", -1, -1);
+	map(e, 0x1000, 1, false, -1);
+	access(e, OP_WRITE, 0x1010, 5, 1, OP_NO_FUTURE);
+	access(e, OP_READ, 0x1010, 0, 1, OP_NO_FUTURE);
+	assert_int_equal(qnum(e, "pa"), 0x10);
+	poke(e, 0x10, &nine, 1);
+	assert_int_equal(qnum(e, "value"), 5);	/* what the read saw */
+	access(e, OP_READ, 0x1010, 0, 1, OP_NO_FUTURE);
+	assert_int_equal(qnum(e, "value"), 9);
+	engine_free(e);
+}
+
 int
 main(void)
 {
@@ -464,6 +491,7 @@ main(void)
 		cmocka_unit_test(test_back_journal),
 		cmocka_unit_test(test_back_checkpoints),
 		cmocka_unit_test(test_refusals),
+		cmocka_unit_test(test_quiet_values),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
