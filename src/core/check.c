@@ -62,8 +62,9 @@ check_range(const struct machine *m, const struct op *o, uint64_t va,
 		return -1;
 	if (va & (m->c.page - 1))
 		return verr_set(err, arg, "%s: 0x%llx is not page-aligned "
-		    "(page=%llu)", cmd, (unsigned long long)va,
-		    (unsigned long long)m->c.page);
+		    "(page=%llu): its page starts at 0x%llx", cmd,
+		    (unsigned long long)va, (unsigned long long)m->c.page,
+		    (unsigned long long)(va & ~(m->c.page - 1)));
 	if (o->pages == 0 || o->pages > MAX_PAGES)
 		return verr_set(err, "pages", "%s: pages=%llu: 1 to %llu pages "
 		    "at a time", cmd, (unsigned long long)o->pages,
@@ -139,21 +140,27 @@ check_map(struct machine *m, const struct op *o, struct verr *err)
 	uint64_t vpn, i, f;
 
 	if (need_proc(m, "map", err) != 0 ||
-	    check_range(m, o, o->va, NULL, &vpn, err) != 0 ||
+	    check_range(m, o, o->va, "va", &vpn, err) != 0 ||
 	    check_perm(m, "map", o->perm, o->user, err) != 0)
 		return -1;
 	for (i = 0; i < o->pages; i++)
 		if (os_lookup(m, p, vpn + i) != NONE32)
-			return verr_set(err, NULL, "map: 0x%llx is already "
-			    "mapped in %s", (unsigned long long)((vpn + i) <<
-			    m->c.page_bits), m->procs[p].name);
+			return verr_set(err, i == 0 ? "va" : "pages", "map: "
+			    "0x%llx is already mapped in %s",
+			    (unsigned long long)((vpn + i) << m->c.page_bits),
+			    m->procs[p].name);
 	if (o->disk && o->frame >= 0)
 		return verr_set(err, "frame", "map: a page is either in a "
 		    "frame or on disk, not both");
 	if (!o->disk && o->frame >= 0) {
 		if ((uint64_t)o->frame >= m->c.frames ||
 		    o->pages > m->c.frames - (uint64_t)o->frame)
-			return verr_set(err, "frame", "map: frames %lld..%lld "
+			return o->pages == 1 ? verr_set(err, "frame", "map: "
+			    "frame %lld is outside the pool of %llu frames "
+			    "(0..%llu)", (long long)o->frame,
+			    (unsigned long long)m->c.frames,
+			    (unsigned long long)m->c.frames - 1) :
+			    verr_set(err, "frame", "map: frames %lld..%lld "
 			    "are outside the pool of %llu frames (0..%llu)",
 			    (long long)o->frame, (long long)o->frame +
 			    (long long)o->pages - 1,
@@ -167,7 +174,7 @@ check_map(struct machine *m, const struct op *o, struct verr *err)
 		}
 	}
 	if (!o->disk && o->frame < 0 && o->pages > m->r.nfree)
-		return verr_set(err, NULL, "map: %llu pages need %llu free "
+		return verr_set(err, "pages", "map: %llu pages need %llu free "
 		    "frames, but only %llu of the pool's %llu are free: map "
 		    "them on disk with 'disk' or unmap pages first",
 		    (unsigned long long)o->pages,
@@ -185,13 +192,14 @@ check_mapped(struct machine *m, const struct op *o, struct verr *err)
 	uint64_t vpn, i;
 
 	if (need_proc(m, cmd, err) != 0 ||
-	    check_range(m, o, o->va, NULL, &vpn, err) != 0)
+	    check_range(m, o, o->va, "va", &vpn, err) != 0)
 		return -1;
 	for (i = 0; i < o->pages; i++)
 		if (os_lookup(m, p, vpn + i) == NONE32)
-			return verr_set(err, NULL, "%s: 0x%llx is not mapped "
-			    "in %s", cmd, (unsigned long long)((vpn + i) <<
-			    m->c.page_bits), m->procs[p].name);
+			return verr_set(err, i == 0 ? "va" : "pages", "%s: "
+			    "0x%llx is not mapped in %s", cmd,
+			    (unsigned long long)((vpn + i) << m->c.page_bits),
+			    m->procs[p].name);
 	if (o->kind == OP_PROTECT) {
 		for (i = 0; i < o->pages; i++)
 			if (check_perm(m, cmd, o->perm, rec_at(m, os_lookup(m,
@@ -218,10 +226,10 @@ check_share(struct machine *m, const struct op *o, struct verr *err)
 	if (q == NONE32)
 		return verr_set(err, "name", "share: there is no process "
 		    "named '%s'", o->name);
-	if (check_va(m, "share", NULL, o->va, err) != 0)
+	if (check_va(m, "share", "va", o->va, err) != 0)
 		return -1;
 	if (os_lookup(m, q, vpn_of_va(m, o->va)) == NONE32)
-		return verr_set(err, NULL, "share: %s has no page at 0x%llx",
+		return verr_set(err, "va", "share: %s has no page at 0x%llx",
 		    o->name, (unsigned long long)o->va);
 	one.pages = 1;
 	if (check_range(m, &one, o->va2, "at", &vpn2, err) != 0)
@@ -252,7 +260,8 @@ check_process(struct machine *m, const struct op *o, struct verr *err)
 			if (m->procs[i].live &&
 			    m->procs[i].asid == (uint32_t)o->asid)
 				return verr_set(err, "asid", "process: asid "
-				    "%lld belongs to %s already",
+				    "%lld is taken by process '%s' (leave asid= "
+				    "out to get a free one)",
 				    (long long)o->asid, m->procs[i].name);
 	}
 	if (o->root >= 0) {
@@ -286,7 +295,7 @@ check_access(struct machine *m, const struct op *o, struct verr *err)
 	uint64_t off;
 
 	if (need_proc(m, cmd, err) != 0 ||
-	    check_va(m, cmd, NULL, o->va, err) != 0)
+	    check_va(m, cmd, "va", o->va, err) != 0)
 		return -1;
 	if (o->size != 1 && o->size != 2 && o->size != 4 && o->size != 8)
 		return verr_set(err, "size", "%s: size=%u: an access is 1, 2, "
@@ -333,9 +342,12 @@ op_check(struct engine *e, const struct op *o, struct verr *err)
 	case OP_POKE:
 		if (o->nbytes == 0 || o->pa >= ((uint64_t)1 << m->c.pa) ||
 		    o->nbytes > ((uint64_t)1 << m->c.pa) - o->pa)
-			return verr_set(err, NULL, "poke: %zu bytes at 0x%llx "
-			    "do not fit in the %u-bit physical memory",
-			    o->nbytes, (unsigned long long)o->pa, m->c.pa);
+			return verr_set(err, "pa", "poke: %zu byte%s at "
+			    "0x%llx do%s not fit in the %u-bit physical memory "
+			    "(0 .. 0x%llx)", o->nbytes, o->nbytes == 1 ? "" :
+			    "s", (unsigned long long)o->pa, o->nbytes == 1 ?
+			    "es" : "", m->c.pa, (unsigned long long)
+			    (((uint64_t)2 << (m->c.pa - 1)) - 1));
 		return 0;
 	case OP_READ:
 	case OP_WRITE:

@@ -228,7 +228,8 @@ mcfg_finish(struct mconfig *c, struct verr *e)
 		    c->tlb);
 	if (c->tlb_ways != 0 && c->tlb != 0 && c->tlb % c->tlb_ways != 0)
 		return verr_set(e, "tlb.ways", "tlb.ways=%u does not divide "
-		    "tlb=%u entries into sets", c->tlb_ways, c->tlb);
+		    "tlb=%u entries into sets: give a divisor of %u, or "
+		    "tlb.ways=full", c->tlb_ways, c->tlb, c->tlb);
 	if (c->tlb_ways > c->tlb)
 		c->tlb_ways = c->tlb;
 	return 0;

@@ -11,9 +11,12 @@
  * and stepped until the engine is idle, each micro-step sent to the
  * session's transcript.  Options are key=value or bare words, in any
  * order after the command; each may be given once.  An error points at
- * the column of the word it is about; an error the engine returns points
- * at the argument its verr names (args[] records where each was), or at
- * the command.
+ * the column of the word it is about (a missing one: just past the last
+ * word); an error the engine returns points at the argument its verr
+ * names (args[] records where each was), or at the command.  Messages
+ * say what was expected and, where it is easy, the fix: an option written
+ * "pages 2" or "--pages=2", a typo of a command or an option ("did you
+ * mean"), a comparison glued to its value.
  *
  * A batch transcript shows each command line that does something to the
  * machine or prints something, unindented as the file says it; what it
@@ -223,6 +226,24 @@ cmd_find(const char *s, size_t len)
 	return (NULL);
 }
 
+/* The command nearest to s[0..len), within two edits, or NULL. */
+static const char *
+cmd_near(const char *s, size_t len)
+{
+	const struct cmd_entry *ce;
+	const char *best = NULL;
+	unsigned d, bestd = 3;
+
+	for (ce = cmd_table; ce->name != NULL; ce++) {
+		d = lex_near(s, len, ce->name);
+		if (d < bestd) {
+			bestd = d;
+			best = ce->name;
+		}
+	}
+	return (best);
+}
+
 const char *
 cmd_cmp_name(enum cmd_cmp c)
 {
@@ -251,24 +272,104 @@ cmd_argcol(const struct cmd_parsed *p, const char *name)
 
 /* Errors shared by the commands. */
 
+/* Where something missing would go: just past the last word. */
+static unsigned
+cmd_endcol(const struct lex_line *l)
+{
+	const struct lex_word *w = &l->w[l->nwords - 1];
+
+	return (w->col + (unsigned)w->len);
+}
+
 static int
-cmd_missing(const struct cmd_entry *ce, const struct cmd_parsed *p,
+cmd_missing(const struct cmd_entry *ce, const struct lex_line *l,
     const char *what, struct lex_err *e)
 {
-	return (lex_error(e, p->col, "%s: missing %s; usage: %s %s", ce->name,
-	    what, ce->name, ce->usage));
+	return (lex_error(e, cmd_endcol(l), "%s: missing %s; usage: %s %s",
+	    ce->name, what, ce->name, ce->usage));
+}
+
+/*
+ * Is key[0..len) an option of the command's usage ("pages" in
+ * "VA [pages=N] ...")?  If so, and val is not NULL, val gets what its
+ * value is called there ("N").
+ */
+static bool
+cmd_usage_key(const struct cmd_entry *ce, const char *key, size_t len,
+    char *val, size_t valsize)
+{
+	const char *u = ce->usage, *p, *end;
+	size_t n;
+
+	if (len == 0)
+		return (false);
+	for (p = u; (p = strstr(p, "=")) != NULL; p++) {
+		if ((size_t)(p - u) < len || memcmp(p - len, key, len) != 0)
+			continue;
+		if (p - len != u && p[-(ptrdiff_t)len - 1] != ' ' &&
+		    p[-(ptrdiff_t)len - 1] != '[' && p[-(ptrdiff_t)len - 1] != '|')
+			continue;
+		if (val != NULL && valsize > 0) {
+			end = p + 1 + strcspn(p + 1, "]| ");
+			n = (size_t)(end - (p + 1));
+			if (n >= valsize)
+				n = valsize - 1;
+			memcpy(val, p + 1, n);
+			val[n] = '\0';
+		}
+		return (true);
+	}
+	return (false);
+}
+
+/* The option of the usage nearest to key, within two edits, or NULL. */
+static const char *
+cmd_usage_near(const struct cmd_entry *ce, const char *key, size_t len,
+    char *buf, size_t size)
+{
+	const char *u = ce->usage, *p, *start;
+	char name[LEX_NAME_MAX + 1];
+	unsigned d, best = 3;
+	size_t n;
+
+	buf[0] = '\0';
+	for (p = u; (p = strchr(p, '=')) != NULL; p++) {
+		for (start = p; start > u && ((start[-1] >= 'a' &&
+		    start[-1] <= 'z') || start[-1] == '.'); start--)
+			;
+		n = (size_t)(p - start);
+		if (n == 0 || n >= size || n > LEX_NAME_MAX)
+			continue;
+		memcpy(name, start, n);
+		name[n] = '\0';
+		d = lex_near(key, len, name);
+		if (d < best) {
+			best = d;
+			memcpy(buf, name, n + 1);
+		}
+	}
+	return (buf[0] != '\0' ? buf : NULL);
 }
 
 static int
 cmd_unexpected(const struct cmd_entry *ce, const struct lex_word *w,
     struct lex_err *e)
 {
-	char q[LEX_QUOTE_SIZE];
+	char q[LEX_QUOTE_SIZE], val[32];
+	size_t klen;
 
+	for (klen = 0; klen < w->len && w->s[klen] != ':' &&
+	    w->s[klen] != '='; klen++)
+		;
 	lex_quote(q, sizeof q, w->s, w->len);
 	if (*ce->usage == '\0')
 		return (lex_error(e, w->col, "%s: unexpected %s; %s takes "
 		    "nothing", ce->name, q, ce->name));
+	/* "pages 2", "size:4": an option not written KEY=VALUE. */
+	if (cmd_usage_key(ce, w->s, klen, val, sizeof val))
+		return (lex_error(e, w->col, "%s: unexpected %s; an option is "
+		    "written as one word, KEY=VALUE: %.*s=%s", ce->name, q,
+		    (int)klen, w->s, val));
 	return (lex_error(e, w->col, "%s: unexpected %s; usage: %s %s",
 	    ce->name, q, ce->name, ce->usage));
 }
@@ -277,11 +378,50 @@ static int
 cmd_unknown(const struct cmd_entry *ce, const struct lex_word *key,
     struct lex_err *e)
 {
-	char q[LEX_QUOTE_SIZE];
+	char q[LEX_QUOTE_SIZE], near[LEX_NAME_MAX + 1], val[32];
+	size_t dashes = 0;
 
 	lex_quote(q, sizeof q, key->s, key->len);
+	while (dashes < key->len && key->s[dashes] == '-')
+		dashes++;
+	if (dashes > 0 && cmd_usage_key(ce, key->s + dashes,
+	    key->len - dashes, val, sizeof val))
+		return (lex_error(e, key->col, "%s: unknown option %s; write "
+		    "it with no dashes: %.*s=%s", ce->name, q,
+		    (int)(key->len - dashes), key->s + dashes, val));
+	if (cmd_usage_near(ce, key->s, key->len, near, sizeof near) != NULL)
+		return (lex_error(e, key->col, "%s: unknown option %s; did you "
+		    "mean '%s'? usage: %s %s", ce->name, q, near, ce->name,
+		    ce->usage));
 	return (lex_error(e, key->col, "%s: unknown option %s; usage: %s %s",
 	    ce->name, q, ce->name, ce->usage));
+}
+
+/*
+ * A word that may be KEY=VALUE: 0 if it has no '=', 1 if it is an option
+ * of the command with a key and a value, -1 (an error) otherwise.
+ */
+static int
+cmd_option(const struct cmd_entry *ce, const struct lex_word *w,
+    struct lex_word *k, struct lex_word *v, struct lex_err *e)
+{
+	char q[LEX_QUOTE_SIZE], val[32];
+
+	if (!lex_option(w, k, v))
+		return (0);
+	if (k->len == 0) {
+		lex_quote(q, sizeof q, w->s, w->len);
+		return (lex_error(e, w->col, "%s: expected KEY=VALUE, got %s: "
+		    "nothing before '='; usage: %s %s", ce->name, q, ce->name,
+		    ce->usage));
+	}
+	if (!cmd_usage_key(ce, k->s, k->len, val, sizeof val))
+		return (cmd_unknown(ce, k, e));
+	if (v->len == 0)
+		return (lex_error(e, v->col, "%s: '%.*s=' has no value: write "
+		    "%.*s=%s, with no blank after '='", ce->name,
+		    (int)k->len, k->s, (int)k->len, k->s, val));
+	return (1);
 }
 
 /* Note that argument name was given at col; each only once. */
@@ -332,7 +472,9 @@ static int
 cmd_name(const struct cmd_entry *ce, struct cmd_parsed *p,
     const struct lex_word *w, struct lex_err *e)
 {
-	if (lex_name(w, e) != 0 || cmd_note(ce, p, "name", w->col, e) != 0)
+	if (lex_name(w, e) != 0)
+		return (lex_prefix(e, "%s", ce->name));
+	if (cmd_note(ce, p, "name", w->col, e) != 0)
 		return (-1);
 	memcpy(p->op.name, w->s, w->len);
 	p->op.name[w->len] = '\0';
@@ -346,7 +488,7 @@ cmd_int64(const char *what, const struct lex_word *v, int64_t *out,
 	uint64_t n;
 
 	if (lex_number(v, &n, e) != 0)
-		return (-1);
+		return (lex_prefix(e, "%s", what));
 	if (n > (uint64_t)INT64_MAX)
 		return (lex_error(e, v->col, "%s: number too large", what));
 	*out = (int64_t)n;
@@ -357,7 +499,7 @@ static int
 cmd_pagecount(const struct lex_word *v, uint64_t *out, struct lex_err *e)
 {
 	if (lex_number(v, out, e) != 0)
-		return (-1);
+		return (lex_prefix(e, "pages"));
 	if (*out == 0)
 		return (lex_error(e, v->col, "pages: must be at least 1"));
 	return (0);
@@ -373,7 +515,8 @@ cmd_perm(const struct lex_word *v, unsigned *out, struct lex_err *e)
 	    (v->s[2] != 'x' && v->s[2] != '-')) {
 		lex_quote(q, sizeof q, v->s, v->len);
 		return (lex_error(e, v->col, "perm: expected three letters "
-		    "like rw- or r-x, got %s", q));
+		    "like rw- or r-x (r, w, x in that order, '-' for a right "
+		    "not given), got %s", q));
 	}
 	*out = (v->s[0] == 'r' ? PERM_R : 0) | (v->s[1] == 'w' ? PERM_W : 0) |
 	    (v->s[2] == 'x' ? PERM_X : 0);
@@ -387,7 +530,7 @@ cmd_size(const struct lex_word *v, unsigned *out, struct lex_err *e)
 	uint64_t n;
 
 	if (lex_number(v, &n, e) != 0)
-		return (-1);
+		return (lex_prefix(e, "size"));
 	if (n != 1 && n != 2 && n != 4 && n != 8) {
 		lex_quote(q, sizeof q, v->s, v->len);
 		return (lex_error(e, v->col, "size: expected 1, 2, 4 or 8, "
@@ -415,6 +558,7 @@ cmd_parse_process(const struct cmd_entry *ce, const struct lex_line *l,
 	const struct lex_word *w;
 	struct lex_word k, v;
 	size_t i;
+	int r;
 	bool named = false;
 
 	op_init(&p->op, OP_PROCESS);
@@ -422,7 +566,9 @@ cmd_parse_process(const struct cmd_entry *ce, const struct lex_line *l,
 	p->op.root = -1;
 	for (i = 1; i < l->nwords; i++) {
 		w = &l->w[i];
-		if (lex_option(w, &k, &v)) {
+		if ((r = cmd_option(ce, w, &k, &v, e)) != 0) {
+			if (r < 0)
+				return (-1);
 			if (lex_eq(&k, "asid")) {
 				if (cmd_note(ce, p, "asid", w->col, e) != 0 ||
 				    cmd_int64("asid", &v, &p->op.asid, e) != 0)
@@ -441,7 +587,7 @@ cmd_parse_process(const struct cmd_entry *ce, const struct lex_line *l,
 			return (cmd_unexpected(ce, w, e));
 	}
 	if (!named)
-		return (cmd_missing(ce, p, "NAME", e));
+		return (cmd_missing(ce, l, "NAME", e));
 	return (0);
 }
 
@@ -453,11 +599,11 @@ cmd_parse_switch(const struct cmd_entry *ce, const struct lex_line *l,
 
 	op_init(&p->op, OP_SWITCH);
 	if (l->nwords < 2)
-		return (cmd_missing(ce, p, "NAME", e));
+		return (cmd_missing(ce, l, "NAME", e));
 	if (l->nwords > 2)
 		return (cmd_unexpected(ce, &l->w[2], e));
-	if (lex_option(&l->w[1], &k, &v))
-		return (cmd_unknown(ce, &k, e));
+	if (cmd_option(ce, &l->w[1], &k, &v, e) != 0)
+		return (-1);
 	return (cmd_name(ce, p, &l->w[1], e));
 }
 
@@ -470,6 +616,7 @@ cmd_parse_pages(const struct cmd_entry *ce, const struct lex_line *l,
 	struct lex_word k, v;
 	enum op_kind kind;
 	size_t i;
+	int r;
 	bool isva = false, ismap;
 
 	if (ce->name[0] == 'm')
@@ -487,7 +634,9 @@ cmd_parse_pages(const struct cmd_entry *ce, const struct lex_line *l,
 	p->op.frame = -1;
 	for (i = 1; i < l->nwords; i++) {
 		w = &l->w[i];
-		if (lex_option(w, &k, &v)) {
+		if ((r = cmd_option(ce, w, &k, &v, e)) != 0) {
+			if (r < 0)
+				return (-1);
 			if (lex_eq(&k, "pages")) {
 				if (cmd_note(ce, p, "pages", w->col, e) != 0 ||
 				    cmd_pagecount(&v, &p->op.pages, e) != 0)
@@ -522,17 +671,18 @@ cmd_parse_pages(const struct cmd_entry *ce, const struct lex_line *l,
 				return (-1);
 			p->op.disk = true;
 		} else if (!isva) {
-			if (lex_number(w, &p->op.va, e) != 0 ||
-			    cmd_note(ce, p, "va", w->col, e) != 0)
+			if (lex_number(w, &p->op.va, e) != 0)
+				return (lex_prefix(e, "%s VA", ce->name));
+			if (cmd_note(ce, p, "va", w->col, e) != 0)
 				return (-1);
 			isva = true;
 		} else
 			return (cmd_unexpected(ce, w, e));
 	}
 	if (!isva)
-		return (cmd_missing(ce, p, "VA", e));
+		return (cmd_missing(ce, l, "VA", e));
 	if (kind == OP_PROTECT && !cmd_given(p, "perm"))
-		return (cmd_missing(ce, p, "perm=", e));
+		return (cmd_missing(ce, l, "perm=", e));
 	return (0);
 }
 
@@ -547,22 +697,24 @@ cmd_parse_share(const struct cmd_entry *ce, const struct lex_line *l,
 	op_init(&p->op, OP_SHARE);
 	for (i = 1; i < l->nwords; i++) {
 		w = &l->w[i];
-		if (lex_option(w, &k, &v))
-			return (cmd_unknown(ce, &k, e));
+		if (cmd_option(ce, w, &k, &v, e) != 0)
+			return (-1);
 		if (npos == 0) {
 			if (cmd_name(ce, p, w, e) != 0)
 				return (-1);
 		} else if (npos == 1) {
-			if (lex_number(w, &p->op.va, e) != 0 ||
-			    cmd_note(ce, p, "va", w->col, e) != 0)
+			if (lex_number(w, &p->op.va, e) != 0)
+				return (lex_prefix(e, "%s VA", ce->name));
+			if (cmd_note(ce, p, "va", w->col, e) != 0)
 				return (-1);
 		} else if (npos == 2 && lex_eq(w, "at")) {
 			if (i + 1 == l->nwords)
-				return (cmd_missing(ce, p, "VA2 after 'at'",
+				return (cmd_missing(ce, l, "VA2 after 'at'",
 				    e));
 			w = &l->w[++i];
-			if (lex_number(w, &p->op.va2, e) != 0 ||
-			    cmd_note(ce, p, "va2", w->col, e) != 0 ||
+			if (lex_number(w, &p->op.va2, e) != 0)
+				return (lex_prefix(e, "share VA2"));
+			if (cmd_note(ce, p, "va2", w->col, e) != 0 ||
 			    cmd_note(ce, p, "at", w->col, e) != 0)
 				return (-1);
 		} else
@@ -570,9 +722,9 @@ cmd_parse_share(const struct cmd_entry *ce, const struct lex_line *l,
 		npos++;
 	}
 	if (npos < 1)
-		return (cmd_missing(ce, p, "PROCESS", e));
+		return (cmd_missing(ce, l, "PROCESS", e));
 	if (npos < 2)
-		return (cmd_missing(ce, p, "VA", e));
+		return (cmd_missing(ce, l, "VA", e));
 	if (npos == 2)
 		p->op.va2 = p->op.va;
 	return (0);
@@ -602,17 +754,23 @@ cmd_parse_poke(const struct cmd_entry *ce, const struct lex_line *l,
 
 	op_init(&p->op, OP_POKE);
 	if (l->nwords < 2)
-		return (cmd_missing(ce, p, "PA", e));
-	if (lex_number(&l->w[1], &p->op.pa, e) != 0 ||
-	    cmd_note(ce, p, "pa", l->w[1].col, e) != 0)
+		return (cmd_missing(ce, l, "PA", e));
+	if (lex_number(&l->w[1], &p->op.pa, e) != 0)
+		return (lex_prefix(e, "%s PA", ce->name));
+	if (cmd_note(ce, p, "pa", l->w[1].col, e) != 0)
 		return (-1);
 	if (l->nwords < 3)
-		return (cmd_missing(ce, p, "HEXBYTES", e));
+		return (cmd_missing(ce, l, "HEXBYTES", e));
 	if (cmd_note(ce, p, "bytes", l->w[2].col, e) != 0)
 		return (-1);
 	for (i = 2; i < l->nwords; i++) {
 		w = &l->w[i];
 		lex_quote(q, sizeof q, w->s, w->len);
+		if (w->len > 2 && w->s[0] == '0' && (w->s[1] == 'x' ||
+		    w->s[1] == 'X'))
+			return (lex_error(e, w->col + 1, "poke: expected hex "
+			    "digits, got %s: write the bytes without 0x, "
+			    "lowest address first (poke 0x40 ba7f7f)", q));
 		for (j = 0; j < w->len; j++) {
 			if (cmd_hexdigit(w->s[j]) < 0)
 				return (lex_error(e, w->col + (unsigned)j,
@@ -638,16 +796,18 @@ cmd_parse_peek(const struct cmd_entry *ce, const struct lex_line *l,
 {
 	op_init(&p->op, OP_POKE);
 	if (l->nwords < 2)
-		return (cmd_missing(ce, p, "PA", e));
+		return (cmd_missing(ce, l, "PA", e));
 	if (l->nwords > 3)
 		return (cmd_unexpected(ce, &l->w[3], e));
-	if (lex_number(&l->w[1], &p->op.pa, e) != 0 ||
-	    cmd_note(ce, p, "pa", l->w[1].col, e) != 0)
+	if (lex_number(&l->w[1], &p->op.pa, e) != 0)
+		return (lex_prefix(e, "%s PA", ce->name));
+	if (cmd_note(ce, p, "pa", l->w[1].col, e) != 0)
 		return (-1);
 	p->n = 1;
 	if (l->nwords == 3) {
-		if (lex_number(&l->w[2], &p->n, e) != 0 ||
-		    cmd_note(ce, p, "n", l->w[2].col, e) != 0)
+		if (lex_number(&l->w[2], &p->n, e) != 0)
+			return (lex_prefix(e, "peek N"));
+		if (cmd_note(ce, p, "n", l->w[2].col, e) != 0)
 			return (-1);
 		if (p->n < 1 || p->n > CMD_PEEK_MAX)
 			return (lex_error(e, l->w[2].col, "peek: N must be "
@@ -665,6 +825,7 @@ cmd_parse_access(const struct cmd_entry *ce, const struct lex_line *l,
 	struct lex_word k, v;
 	enum op_kind kind;
 	size_t i;
+	int r;
 	bool isva = false;
 
 	if (ce->name[0] == 'r')
@@ -679,7 +840,9 @@ cmd_parse_access(const struct cmd_entry *ce, const struct lex_line *l,
 	p->op.kernel = false;
 	for (i = 1; i < l->nwords; i++) {
 		w = &l->w[i];
-		if (lex_option(w, &k, &v)) {
+		if ((r = cmd_option(ce, w, &k, &v, e)) != 0) {
+			if (r < 0)
+				return (-1);
 			if (lex_eq(&k, "size") && kind != OP_EXEC) {
 				if (cmd_note(ce, p, "size", w->col, e) != 0 ||
 				    cmd_size(&v, &p->op.size, e) != 0)
@@ -691,25 +854,31 @@ cmd_parse_access(const struct cmd_entry *ce, const struct lex_line *l,
 				return (-1);
 			p->op.kernel = true;
 		} else if (!isva) {
-			if (lex_number(w, &p->op.va, e) != 0 ||
-			    cmd_note(ce, p, "va", w->col, e) != 0)
+			if (lex_number(w, &p->op.va, e) != 0)
+				return (lex_prefix(e, "%s VA", ce->name));
+			if (cmd_note(ce, p, "va", w->col, e) != 0)
 				return (-1);
 			isva = true;
 		} else if (kind == OP_WRITE && value == NULL) {
-			if (lex_number(w, &p->op.value, e) != 0 ||
-			    cmd_note(ce, p, "value", w->col, e) != 0)
+			if (lex_number(w, &p->op.value, e) != 0)
+				return (lex_prefix(e, "write VALUE"));
+			if (cmd_note(ce, p, "value", w->col, e) != 0)
 				return (-1);
 			value = w;
 		} else
 			return (cmd_unexpected(ce, w, e));
 	}
 	if (!isva)
-		return (cmd_missing(ce, p, "VA", e));
+		return (cmd_missing(ce, l, "VA", e));
 	if (value != NULL && p->op.size < 8 &&
 	    (p->op.value >> (8 * p->op.size)) != 0)
 		return (lex_error(e, value->col, "write: value %.*s does not "
-		    "fit in %u byte%s", (int)value->len, value->s, p->op.size,
-		    p->op.size == 1 ? "" : "s"));
+		    "fit in %u byte%s (at most 0x%llx): give size=%u",
+		    (int)value->len, value->s, p->op.size,
+		    p->op.size == 1 ? "" : "s",
+		    (unsigned long long)((1ull << (8 * p->op.size)) - 1),
+		    p->op.value >> 32 ? 8u : p->op.value >> 16 ? 4u :
+		    p->op.value >> 8 ? 2u : 1u));
 	return (0);
 }
 
@@ -822,13 +991,14 @@ cmd_parse_expect(const struct cmd_entry *ce, const struct lex_line *l,
 {
 	const struct lex_word *v;
 	char q[LEX_QUOTE_SIZE];
+	size_t oplen;
 
 	if (l->nwords < 2)
-		return (cmd_missing(ce, p, "NAME", e));
+		return (cmd_missing(ce, l, "NAME", e));
 	if (cmd_qname(ce, &l->w[1], p, e) != 0)
 		return (-1);
 	if (l->nwords < 3)
-		return (cmd_missing(ce, p, "VALUE", e));
+		return (cmd_missing(ce, l, "VALUE", e));
 	if (l->nwords > 4)
 		return (cmd_unexpected(ce, &l->w[4], e));
 	p->cmp = CMP_NONE;
@@ -842,7 +1012,7 @@ cmd_parse_expect(const struct cmd_entry *ce, const struct lex_line *l,
 	} else {
 		v = &l->w[2];
 		if (cmd_cmp_word(v) != CMP_NONE)
-			return (cmd_missing(ce, p, "VALUE", e));
+			return (cmd_missing(ce, l, "VALUE", e));
 	}
 	p->value = v->s;
 	p->valuelen = v->len;
@@ -850,13 +1020,21 @@ cmd_parse_expect(const struct cmd_entry *ce, const struct lex_line *l,
 	p->hex = lex_is_hex(v);
 	if (v->s[0] >= '0' && v->s[0] <= '9') {
 		if (lex_number(v, &p->num, e) != 0)
-			return (-1);
+			return (lex_prefix(e, "expect"));
 	} else if (lex_is_name(v->s, v->len)) {
 		p->isword = true;
 		memcpy(p->word, v->s, v->len);
 		p->word[v->len] = '\0';
 	} else {
 		lex_quote(q, sizeof q, v->s, v->len);
+		oplen = v->len > 1 && v->s[1] == '=' ? 2 : 1;
+		if (v->s[0] != '\0' && strchr("<>=!", v->s[0]) != NULL &&
+		    v->len > oplen)
+			return (lex_error(e, v->col, "expect: expected a "
+			    "number or a word, got %s: the comparison is a "
+			    "word of its own: expect %s %.*s %.*s", q, p->name,
+			    (int)oplen, v->s, (int)(v->len - oplen),
+			    v->s + oplen));
 		return (lex_error(e, v->col, "expect: expected a number or a "
 		    "word, got %s", q));
 	}
@@ -875,7 +1053,7 @@ cmd_parse_ask(const struct cmd_entry *ce, const struct lex_line *l,
 	size_t off, last;
 
 	if (l->nwords < 2)
-		return (cmd_missing(ce, p, "NAME", e));
+		return (cmd_missing(ce, l, "NAME", e));
 	w = &l->w[1];
 	if (cmd_qname(ce, w, p, e) != 0)
 		return (-1);
@@ -912,7 +1090,7 @@ cmd_parse_count(const struct cmd_entry *ce, const struct lex_line *l,
 		return (cmd_unexpected(ce, &l->w[2], e));
 	if (l->nwords == 2) {
 		if (lex_number(&l->w[1], &p->n, e) != 0)
-			return (-1);
+			return (lex_prefix(e, "%s", ce->name));
 		if (p->n == 0 && strcmp(ce->name, "play") != 0)
 			return (lex_error(e, l->w[1].col, "%s: N must be at "
 			    "least 1", ce->name));
@@ -929,7 +1107,7 @@ cmd_parse_file(const struct cmd_entry *ce, const struct lex_line *l,
 	const struct lex_word *w;
 
 	if (l->nwords < 2)
-		return (cmd_missing(ce, p, "FILE", e));
+		return (cmd_missing(ce, l, "FILE", e));
 	if (l->nwords > 2)
 		return (cmd_unexpected(ce, &l->w[2], e));
 	w = &l->w[1];
@@ -949,7 +1127,7 @@ cmd_parse_show(const struct cmd_entry *ce, const struct lex_line *l,
 	int r;
 
 	if (l->nwords < 2)
-		return (cmd_missing(ce, p, "what to show", e));
+		return (cmd_missing(ce, l, "what to show", e));
 	if (l->nwords > 2)
 		return (cmd_unexpected(ce, &l->w[2], e));
 	for (np = engine_show_names; *np != NULL; np++) {
@@ -978,6 +1156,7 @@ static int
 cmd_parse_help(const struct cmd_entry *ce, const struct lex_line *l,
     struct cmd_parsed *p, struct lex_err *e)
 {
+	const char *near;
 	char q[LEX_QUOTE_SIZE];
 
 	p->name[0] = '\0';
@@ -986,8 +1165,11 @@ cmd_parse_help(const struct cmd_entry *ce, const struct lex_line *l,
 	if (l->nwords == 2) {
 		if (cmd_find(l->w[1].s, l->w[1].len) == NULL) {
 			lex_quote(q, sizeof q, l->w[1].s, l->w[1].len);
+			if ((near = cmd_near(l->w[1].s, l->w[1].len)) != NULL)
+				return (lex_error(e, l->w[1].col, "help: unknown "
+				    "command %s; did you mean '%s'?", q, near));
 			return (lex_error(e, l->w[1].col, "help: unknown "
-			    "command %s", q));
+			    "command %s ('help' alone lists the commands)", q));
 		}
 		snprintf(p->name, sizeof p->name, "%.*s", (int)l->w[1].len,
 		    l->w[1].s);
@@ -999,6 +1181,7 @@ int
 cmd_parse(const struct lex_line *l, struct cmd_parsed *p, struct lex_err *e)
 {
 	const struct lex_word *w;
+	const char *near;
 	char q[LEX_QUOTE_SIZE];
 	size_t i, nplain, last;
 
@@ -1034,7 +1217,11 @@ cmd_parse(const struct lex_line *l, struct cmd_parsed *p, struct lex_err *e)
 		if (w->s[0] == '>')
 			return (lex_error(e, w->col, "'>' starts narrative "
 			    "text only with a blank after it"));
-		return (lex_error(e, w->col, "unknown command %s", q));
+		if ((near = cmd_near(w->s, w->len)) != NULL)
+			return (lex_error(e, w->col, "unknown command %s; did "
+			    "you mean '%s'?", q, near));
+		return (lex_error(e, w->col, "unknown command %s ('help' "
+		    "lists the commands)", q));
 	}
 	nplain = (p->entry->flags & CMD_TEXT) ? 2 : l->nwords;
 	for (i = 1; i < l->nwords && i < nplain; i++) {
@@ -1106,10 +1293,22 @@ cmd_exec_peek(struct session *s, const struct cmd_parsed *p)
 	struct verr ve;
 	uint64_t i, j;
 	size_t off;
+	unsigned pa;
 
+	/* Said here rather than by the engine: where it ends, in words. */
+	pa = engine_config(s->engine)->pa;
+	if (p->op.pa >> pa != 0 || p->n > ((uint64_t)1 << pa) - p->op.pa) {
+		run_error(s, cmd_argcol(p, "pa"), "peek: %" PRIu64 " byte%s at "
+		    "0x%" PRIx64 " %s past the end of the %u-bit physical "
+		    "memory (0 .. 0x%" PRIx64 ")", p->n, p->n == 1 ? "" : "s",
+		    p->op.pa, p->n == 1 ? "is" : "run", pa,
+		    ((uint64_t)2 << (pa - 1)) - 1);
+		return (-1);
+	}
 	memset(&ve, 0, sizeof ve);
 	if (engine_peek(s->engine, p->op.pa, p->n, buf, &ve) != 0) {
-		run_error(s, cmd_argcol(p, ve.arg), "%s", ve.msg);
+		run_error(s, cmd_argcol(p, ve.arg != NULL ? ve.arg : "pa"),
+		    "%s", ve.msg);
 		return (-1);
 	}
 	if (s->mode == RUN_CHECK)
@@ -1182,7 +1381,7 @@ cmd_exec_expect(struct session *s, const struct cmd_parsed *p)
 	memset(&ve, 0, sizeof ve);
 	memset(&q, 0, sizeof q);
 	if (engine_query(s->engine, p->name, &q, &ve) != 0) {
-		run_error(s, p->namecol, "%s", ve.msg);
+		run_error(s, p->namecol, "expect: %s", ve.msg);
 		return (-1);
 	}
 	if (cmd_compare(p, &q))
@@ -1211,7 +1410,7 @@ cmd_exec_ask(struct session *s, const struct cmd_parsed *p)
 	memset(&ve, 0, sizeof ve);
 	memset(&q, 0, sizeof q);
 	if (engine_query(s->engine, p->name, &q, &ve) != 0) {
-		run_error(s, p->namecol, "%s", ve.msg);
+		run_error(s, p->namecol, "ask: %s", ve.msg);
 		return (-1);
 	}
 	for (np = cmd_hex_names; *np != NULL; np++) {
@@ -1426,8 +1625,8 @@ cmd_exec(struct session *s, const struct cmd_parsed *p)
 	/* A file from a stranger writes no file unless the user said so. */
 	if ((p->entry->flags & CMD_WRITES) && run_from_file(s) &&
 	    (s->flags & RUN_ALLOW_WRITE) == 0) {
-		run_error(s, p->col, "%s: writing files from a scenario needs "
-		    "--allow-write", p->entry->name);
+		run_error(s, p->col, "%s: a command file writes files only when "
+		    "vmscope is run with --allow-write", p->entry->name);
 		return (-1);
 	}
 	if (p->entry->flags & CMD_ECHO)

@@ -108,6 +108,24 @@ key_find(const char *s, size_t len)
 	return (NULL);
 }
 
+/* The key nearest to s[0..len), within two edits, or NULL. */
+static const char *
+key_near(const char *s, size_t len)
+{
+	const struct key_entry *k;
+	const char *best = NULL;
+	unsigned d, bestd = 3;
+
+	for (k = key_table; k->name != NULL; k++) {
+		d = lex_near(s, len, k->name);
+		if (d < bestd) {
+			bestd = d;
+			best = k->name;
+		}
+	}
+	return (best);
+}
+
 size_t
 key_index(const struct key_entry *k)
 {
@@ -140,7 +158,7 @@ key_unsigned(const struct key_entry *k, const struct lex_word *v,
 	uint64_t n;
 
 	if (lex_number(v, &n, e) != 0)
-		return (-1);
+		return (lex_prefix(e, "%s", k->name));
 	if (n > 0xffffffffu)
 		return (lex_error(e, v->col, "%s: number too large", k->name));
 	*out = (unsigned)n;
@@ -207,7 +225,7 @@ key_size(const struct key_entry *k, struct mconfig *c,
 		return (0);
 	}
 	if (lex_number(v, &n, e) != 0)
-		return (-1);
+		return (lex_prefix(e, "%s", k->name));
 	if (strcmp(k->name, "page") == 0)
 		c->page = n;
 	else if (strcmp(k->name, "frames") == 0) {
@@ -237,8 +255,14 @@ key_split(const struct key_entry *k, struct mconfig *c,
 		part.col = v->col + (unsigned)start;
 		part.hicol = 0;
 		if (levels == MCFG_MAX_LEVELS)
-			return (lex_error(e, part.col, "%s: at most %d levels",
-			    k->name, MCFG_MAX_LEVELS));
+			return (lex_error(e, part.col, "%s: at most %d levels "
+			    "(the index bits of each level, top first, comma "
+			    "separated)", k->name, MCFG_MAX_LEVELS));
+		if (part.len == 0)
+			return (lex_error(e, part.col, "%s: level %u has no "
+			    "number: give the index bits of each level, top "
+			    "first, comma separated (split=10,10)", k->name,
+			    levels + 1));
 		if (key_unsigned(k, &part, &bits[levels], e) != 0)
 			return (-1);
 		levels++;
@@ -321,7 +345,9 @@ static int
 key_cost(const struct key_entry *k, struct mconfig *c,
     const struct lex_word *v, struct lex_err *e)
 {
-	return (lex_number(v, &c->cost[k->which], e));
+	if (lex_number(v, &c->cost[k->which], e) != 0)
+		return (lex_prefix(e, "%s", k->name));
+	return (0);
 }
 
 /*
@@ -334,6 +360,7 @@ key_machine(const struct lex_word *w, size_t n, unsigned cmdcol,
     struct mconfig *c, unsigned *cols, struct lex_err *e)
 {
 	const struct key_entry *k;
+	const char *near;
 	struct lex_word key, val;
 	struct verr ve;
 	char q[LEX_QUOTE_SIZE], list[512];
@@ -346,15 +373,31 @@ key_machine(const struct lex_word *w, size_t n, unsigned cmdcol,
 			return (-1);
 		if (!lex_option(&w[i], &key, &val)) {
 			lex_quote(q, sizeof q, w[i].s, w[i].len);
+			if ((k = key_find(w[i].s, w[i].len)) != NULL)
+				return (lex_error(e, w[i].col, "machine: "
+				    "expected KEY=VALUE, got %s: write it as one "
+				    "word, %s=%s", q, k->name, k->values));
 			return (lex_error(e, w[i].col, "machine: expected "
 			    "KEY=VALUE, got %s", q));
 		}
+		if (key.len == 0) {
+			lex_quote(q, sizeof q, w[i].s, w[i].len);
+			return (lex_error(e, w[i].col, "machine: expected "
+			    "KEY=VALUE, got %s: nothing before '='", q));
+		}
 		if ((k = key_find(key.s, key.len)) == NULL) {
 			lex_quote(q, sizeof q, key.s, key.len);
+			if ((near = key_near(key.s, key.len)) != NULL)
+				return (lex_error(e, w[i].col, "unknown machine "
+				    "key %s; did you mean '%s'?", q, near));
 			key_list(list, sizeof list);
 			return (lex_error(e, w[i].col, "unknown machine key %s; "
 			    "the keys are %s", q, list));
 		}
+		if (val.len == 0)
+			return (lex_error(e, val.col, "machine: '%s=' has no "
+			    "value: write %s=%s, with no blank after '='",
+			    k->name, k->name, k->values));
 		idx = key_index(k);
 		if (cols[idx] != 0)
 			return (lex_error(e, w[i].col, "machine: '%s' given "

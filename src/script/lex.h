@@ -13,7 +13,8 @@
 #define LEX_WORDS_MAX	(LEX_LINE_MAX / 2)	/* a byte and a blank each */
 #define LEX_NAME_MAX	32	/* characters in a process or VM name */
 #define LEX_QUOTE_MAX	64	/* bytes of a word quoted in a message */
-#define LEX_QUOTE_SIZE	(LEX_QUOTE_MAX + 8)	/* '...' and NUL */
+#define LEX_QUOTE_SIZE	(4 * LEX_QUOTE_MAX + 8)	/* each byte may be \xNN;
+						 * '...' and NUL */
 
 /* An error of the script layer: what went wrong, and where. */
 struct lex_err {
@@ -59,5 +60,12 @@ int	lex_error(struct lex_err *, unsigned, const char *, ...)
 	    __attribute__((format(printf, 3, 4)))
 #endif
 	    ;
+int	lex_prefix(struct lex_err *, const char *, ...)
+#if defined(__GNUC__)
+	    __attribute__((format(printf, 2, 3)))
+#endif
+	    ;
+unsigned lex_distance(const char *, size_t, const char *);
+unsigned lex_near(const char *, size_t, const char *);
 
 #endif

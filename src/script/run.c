@@ -27,7 +27,11 @@
  *
  * Errors read FILE:LINE:COLUMN: message, and failed expects FILE:LINE:
  * message; the session's status is the worst seen: 2 for an error, 1 for
- * a failed expect, else 0.
+ * a failed expect, else 0.  An error in a loaded file is followed by one
+ * "FILE:LINE:COLUMN: note: X is loaded here" line for each file up the
+ * chain, as a compiler tells where a header was included from.  A file
+ * with a NUL byte is not text: one error at that byte, not one for each
+ * line of junk.
  */
 #if !defined(_XOPEN_SOURCE)
 #define _XOPEN_SOURCE 700	/* realpath() */
@@ -97,6 +101,10 @@ static bool	run_inside(const char *, const char *);
 static int	run_open(struct session *, const char *, struct run_frame **,
 		    char **, size_t *, char *, size_t);
 static size_t	run_bom(const char *, size_t);
+static int	run_binary(struct session *, struct run_frame *,
+		    const char *, size_t);
+static const struct future_ref *run_future(const struct session *);
+static void	run_report_chain(struct session *);
 static bool	run_getline(const char *, size_t, size_t *, const char **,
 		    size_t *);
 static void	run_scan_lines(struct session *, struct run_frame *,
@@ -191,6 +199,18 @@ run_status(const struct session *s)
 	return (s->status);
 }
 
+/* The future of a file with no accesses: empty, but known. */
+static const struct future_ref run_no_future[1] = { { "", 0 } };
+
+/* The future to give a new machine: NULL if there is none. */
+static const struct future_ref *
+run_future(const struct session *s)
+{
+	if (!s->use_future)
+		return (NULL);
+	return (s->future != NULL ? s->future : run_no_future);
+}
+
 /* A fresh default machine, given the session's future if it has one. */
 static int
 run_default(struct session *s, struct verr *ve)
@@ -201,9 +221,8 @@ run_default(struct session *s, struct verr *ve)
 	mcfg_init(&c);
 	if (mcfg_finish(&c, ve) != 0)
 		return (-1);
-	e = engine_new_future(&c, s->engine_flags,
-	    s->use_future ? s->future : NULL, s->use_future ? s->nfuture : 0,
-	    ve);
+	e = engine_new_future(&c, s->engine_flags, run_future(s),
+	    s->use_future ? s->nfuture : 0, ve);
 	if (e == NULL)
 		return (-1);
 	engine_free(s->engine);
@@ -216,9 +235,8 @@ run_machine(struct session *s, const struct mconfig *c, struct verr *ve)
 {
 	struct engine *e;
 
-	e = engine_new_future(c, s->engine_flags,
-	    s->use_future ? s->future : NULL, s->use_future ? s->nfuture : 0,
-	    ve);
+	e = engine_new_future(c, s->engine_flags, run_future(s),
+	    s->use_future ? s->nfuture : 0, ve);
 	if (e == NULL)
 		return (-1);
 	engine_free(s->engine);
@@ -303,6 +321,31 @@ run_report(struct session *s, const char *pre, unsigned col, const char *fmt,
 		s->err.fn(s->err.arg, line, (size_t)n);
 }
 
+/* After an error in a loaded file: where each file of the chain was
+ * loaded, innermost first, as compilers tell "included from". */
+static void
+run_report_chain(struct session *s)
+{
+	const struct run_frame *f, *g;
+	char line[LEX_LINE_MAX + 512];
+	int n;
+
+	if (s->frame == NULL || s->err.fn == NULL)
+		return;
+	for (f = s->frame, g = f->up; g != NULL; f = g, g = g->up) {
+		if (!g->file || g->line == 0)
+			continue;
+		n = snprintf(line, sizeof line, "%s:%lu:%u: note: %s is "
+		    "loaded here", g->name, g->line, g->parsed.namecol,
+		    f->name);
+		if (n < 0)
+			continue;
+		if ((size_t)n >= sizeof line)
+			n = (int)sizeof line - 1;
+		s->err.fn(s->err.arg, line, (size_t)n);
+	}
+}
+
 void
 run_error(struct session *s, unsigned col, const char *fmt, ...)
 {
@@ -313,6 +356,7 @@ run_error(struct session *s, unsigned col, const char *fmt, ...)
 	va_start(ap, fmt);
 	run_report(s, "", col, fmt, ap);
 	va_end(ap);
+	run_report_chain(s);
 }
 
 void
@@ -456,8 +500,13 @@ run_read(const char *path, char **bufp, size_t *lenp)
 			close(fd);
 			return (EISDIR);
 		}
-		if (S_ISREG(st.st_mode) && st.st_size >= 0 &&
-		    (uint64_t)st.st_size <= RUN_FILE_MAX)
+		/* Too big is known at once: read none of it. */
+		if (S_ISREG(st.st_mode) &&
+		    (uint64_t)st.st_size > RUN_FILE_MAX) {
+			close(fd);
+			return (EFBIG);
+		}
+		if (S_ISREG(st.st_mode) && st.st_size >= 0)
 			want = (size_t)st.st_size + 1;
 	}
 	for (;;) {
@@ -637,7 +686,8 @@ nomem:
 	snprintf(msg, msgsize, "load: out of memory");
 	return (-1);
 outside:
-	snprintf(msg, msgsize, "load: '%s' is outside the folder of %s", arg,
+	snprintf(msg, msgsize, "load: '%s' is outside the folder of %s (a "
+	    "file loads only files in its own folder and below)", arg,
 	    f->name);
 	return (-1);
 }
@@ -667,6 +717,31 @@ run_getline(const char *buf, size_t len, size_t *off, const char **line,
 
 /* Scanning: the whole file parsed before any of it runs. */
 
+/*
+ * A file with a NUL byte is not text (an image, an executable, a file in
+ * UTF-16): one error at its first NUL, rather than one for each line of
+ * junk.  f->line is left at that line.
+ */
+static int
+run_binary(struct session *s, struct run_frame *f, const char *buf,
+    size_t len)
+{
+	const char *nul, *p, *bol = buf;
+
+	if ((nul = (const char *)memchr(buf, '\0', len)) == NULL)
+		return (0);
+	f->line = 1;
+	for (p = buf; (p = (const char *)memchr(p, '\n',
+	    (size_t)(nul - p))) != NULL; p++) {
+		f->line++;
+		bol = p + 1;
+	}
+	run_error(s, (unsigned)(nul - bol) + 1, "NUL byte: %s is not a text "
+	    "file (a command file is plain text, one command per line)",
+	    f->name);
+	return (-1);
+}
+
 static void
 run_scan_lines(struct session *s, struct run_frame *f, const char *buf,
     size_t len, struct run_scan *sc)
@@ -676,6 +751,10 @@ run_scan_lines(struct session *s, struct run_frame *f, const char *buf,
 	size_t off = run_bom(buf, len), llen;
 
 	f->line = 0;
+	if (run_binary(s, f, buf, len) != 0) {
+		sc->nerr++;
+		return;
+	}
 	while (sc->nerr <= RUN_ERRORS_MAX &&
 	    run_getline(buf, len, &off, &line, &llen)) {
 		f->line++;
@@ -683,7 +762,9 @@ run_scan_lines(struct session *s, struct run_frame *f, const char *buf,
 		    cmd_parse(&f->lex, &f->parsed, &e) != 0) {
 			if (++sc->nerr > RUN_ERRORS_MAX) {
 				f->line = 0;
-				run_error(s, 0, "more errors not shown");
+				run_error(s, 0, "more errors not shown (the "
+				    "first %d are); nothing of the file ran",
+				    RUN_ERRORS_MAX);
 				return;
 			}
 			run_error(s, e.col, "%s", e.msg);

@@ -145,13 +145,17 @@ static void
 test_syntax_errors(void **state)
 {
 	(void)state;
-	check_error("frobnicate 1\n", "t:1:1: unknown command 'frobnicate'");
+	check_error("frobnicate 1\n", "t:1:1: unknown command 'frobnicate' "
+	    "('help' lists the commands)");
 	check_error("\n  >x\n", "t:2:3: '>' starts narrative text only "
 	    "with a blank after it");
-	check_error("read\n", "t:1:1: read: missing VA; usage: read VA "
+	check_error("read\n", "t:1:5: read: missing VA; usage: read VA "
 	    "[size=N] [kernel]");
-	check_error("read zz\n", "t:1:6: expected a number, got 'zz'");
-	check_error("read 99999999999999999999\n", "t:1:6: number too large");
+	check_error("read zz\n", "t:1:6: read VA: expected a number, got "
+	    "'zz'");
+	check_error("read 99999999999999999999\n", "t:1:6: read VA: number too large: "
+	    "'99999999999999999999' does not fit in 64 bits (at most "
+	    "18446744073709551615 = 0xffffffffffffffff)");
 	check_error("read 0 size=3\n", "t:1:13: size: expected 1, 2, 4 or "
 	    "8, got '3'");
 	check_error("read 0 size=1 size=2\n", "t:1:15: read: 'size' given "
@@ -162,41 +166,43 @@ test_syntax_errors(void **state)
 	    "usage: exec VA [kernel]");
 	check_error("read 0 1\n", "t:1:8: read: unexpected '1'; usage: read "
 	    "VA [size=N] [kernel]");
-	check_error("write 0 256\n", "t:1:9: write: value 256 does not fit "
-	    "in 1 byte");
-	check_error("write 0 0x10000 size=2\n", "t:1:9: write: value 0x10000 "
-	    "does not fit in 2 bytes");
+	check_error("write 0 256\n", "t:1:9: write: value 256 does not fit in 1 "
+	    "byte (at most 0xff): give size=2");
+	check_error("write 0 0x10000 size=2\n", "t:1:9: write: value 0x10000 does not fit "
+	    "in 2 bytes (at most 0xffff): give size=4");
 	check_error("write 0 size=8 kernel kernel\n", "t:1:23: write: "
 	    "'kernel' given twice");
 	check_error("map 0 pages=0\n", "t:1:13: pages: must be at least 1");
-	check_error("map 0 perm=rw\n", "t:1:12: perm: expected three letters "
-	    "like rw- or r-x, got 'rw'");
+	check_error("map 0 perm=rw\n", "t:1:12: perm: expected three letters like "
+	    "rw- or r-x (r, w, x in that order, '-' for a right not "
+	    "given), got 'rw'");
 	check_error("map 0 user kernel\n", "t:1:12: map: 'user' and 'kernel' "
 	    "cannot both be given");
 	check_error("map 0 disk frame=2\n", "t:1:12: map: 'disk' and 'frame' "
 	    "cannot both be given");
 	check_error("unmap 0 perm=r--\n", "t:1:9: unmap: unknown option "
 	    "'perm'; usage: unmap VA [pages=N]");
-	check_error("protect 0x1000\n", "t:1:1: protect: missing perm=; "
-	    "usage: protect VA [pages=N] perm=rwx");
-	check_error("process 9a\n", "t:1:9: expected a name (a letter, then "
-	    "letters, digits, '_', '.' or '-'), got '9a'");
-	check_error("process abcdefghijklmnopqrstuvwxyz0123456\n", "t:1:9: "
-	    "name 'abcdefghijklmnopqrstuvwxyz0123456' is longer than 32 "
+	check_error("protect 0x1000\n", "t:1:15: protect: missing perm=; usage: "
+	    "protect VA [pages=N] perm=rwx");
+	check_error("process 9a\n", "t:1:9: process: expected a name (a "
+	    "letter, then letters, digits, '_', '.' or '-'), got '9a'");
+	check_error("process abcdefghijklmnopqrstuvwxyz0123456\n", "t:1:9: process: name "
+	    "'abcdefghijklmnopqrstuvwxyz0123456' is longer than 32 "
 	    "characters");
 	check_error("process p asid=1 asid=2\n", "t:1:18: process: 'asid' "
 	    "given twice");
-	check_error("switch\n", "t:1:1: switch: missing NAME; usage: switch "
-	    "NAME");
-	check_error("share p 0 at\n", "t:1:1: share: missing VA2 after 'at'; "
+	check_error("switch\n", "t:1:7: switch: missing NAME; usage: "
+	    "switch NAME");
+	check_error("share p 0 at\n", "t:1:13: share: missing VA2 after 'at'; "
 	    "usage: share PROCESS VA [at VA2]");
 	check_error("share p 0 on 4\n", "t:1:11: share: unexpected 'on'; "
 	    "usage: share PROCESS VA [at VA2]");
 	check_error("poke 0x40 abc\n", "t:1:11: poke: 'abc' has an odd number "
 	    "of hex digits; a byte takes two");
-	check_error("poke 0x40 0xab\n", "t:1:12: poke: expected hex digits, "
-	    "got '0xab'");
-	check_error("poke 0x40\n", "t:1:1: poke: missing HEXBYTES; usage: "
+	check_error("poke 0x40 0xab\n", "t:1:12: poke: expected hex digits, got "
+	    "'0xab': write the bytes without 0x, lowest address first "
+	    "(poke 0x40 ba7f7f)");
+	check_error("poke 0x40\n", "t:1:10: poke: missing HEXBYTES; usage: "
 	    "poke PA HEXBYTES");
 	check_error("peek 0 4097\n", "t:1:8: peek: N must be from 1 to 4096");
 	check_error("step 0\n", "t:1:6: step: N must be at least 1");
@@ -204,31 +210,37 @@ test_syntax_errors(void **state)
 	    "nothing");
 	check_error("show nothing\n", "t:1:6: show: expected tlb, pt, frames, "
 	    "disk, vmcs or stats, got 'nothing'");
-	check_error("help frob\n", "t:1:6: help: unknown command 'frob'");
-	check_error("load\n", "t:1:1: load: missing FILE; usage: load FILE");
-	check_error("read caf\xc3\xa9\n", "t:1:9: non-ASCII byte 0xc3 (only "
-	    "text may use it)");
-	check_error("read 0\x01\n", "t:1:7: control character 0x01");
-	check_error("vm guest\n", "t:1:1: unknown command 'vm'");
-	check_error("lesson 1\n", "t:1:1: unknown command 'lesson'");
+	check_error("help frob\n", "t:1:6: help: unknown command 'frob' "
+	    "('help' alone lists the commands)");
+	check_error("load\n", "t:1:5: load: missing FILE; usage: load "
+	    "FILE");
+	check_error("read caf\xc3\xa9\n", "t:1:9: non-ASCII byte 0xc3: only "
+	    "narrative text and ask's TEXT may use it; names, numbers and "
+	    "words are ASCII");
+	check_error("read 0\x01\n", "t:1:7: control character 0x01 (Ctrl-A); a "
+	    "line holds printable text, blanks and tabs");
+	check_error("vm guest\n", "t:1:1: unknown command 'vm' ('help' lists "
+	    "the commands)");
+	check_error("lesson 1\n", "t:1:1: unknown command 'lesson' ('help' "
+	    "lists the commands)");
 }
 
 static void
 test_expect_syntax(void **state)
 {
 	(void)state;
-	check_error("expect\n", "t:1:1: expect: missing NAME; usage: expect "
-	    "NAME [OP] VALUE");
-	check_error("expect faults\n", "t:1:1: expect: missing VALUE; usage: "
+	check_error("expect\n", "t:1:7: expect: missing NAME; usage: "
 	    "expect NAME [OP] VALUE");
-	check_error("expect faults >=\n", "t:1:1: expect: missing VALUE; "
-	    "usage: expect NAME [OP] VALUE");
+	check_error("expect faults\n", "t:1:14: expect: missing VALUE; usage: "
+	    "expect NAME [OP] VALUE");
+	check_error("expect faults >=\n", "t:1:17: expect: missing VALUE; usage: "
+	    "expect NAME [OP] VALUE");
 	check_error("expect faults => 3\n", "t:1:15: expect: expected a "
 	    "comparison (== != < <= > >=), got '=>'");
 	check_error("expect tlb < hit\n", "t:1:12: expect: a word compares "
 	    "only with == or !=");
-	check_error("expect faults 3x\n", "t:1:15: expected a number, got "
-	    "'3x'");
+	check_error("expect faults 3x\n", "t:1:16: expect: expected a number, got "
+	    "'3x': 'x' is not a digit, and a size ends in K, M or G");
 	check_error("expect faults 3 4\n", "t:1:15: expect: expected a "
 	    "comparison (== != < <= > >=), got '3'");
 	check_error("expect faults == 3 4\n", "t:1:20: expect: unexpected "
@@ -237,7 +249,7 @@ test_expect_syntax(void **state)
 	    "from 1 to 5");
 	check_error("expect index.6 1\n", "t:1:14: expect: index.N takes N "
 	    "from 1 to 5");
-	check_error("ask\n", "t:1:1: ask: missing NAME; usage: ask NAME "
+	check_error("ask\n", "t:1:4: ask: missing NAME; usage: ask NAME "
 	    "[TEXT]");
 
 	open_session(RUN_CHECK, 0);
@@ -266,17 +278,18 @@ test_machine_keys(void **state)
 	check_error("machine va=32 va=16\n", "t:1:15: machine: 'va' given "
 	    "twice");
 	check_error("machine va\n", "t:1:9: machine: expected KEY=VALUE, got "
-	    "'va'");
+	    "'va': write it as one word, va=BITS");
 	check_error("machine policy=best\n", "t:1:16: policy: expected fifo, "
 	    "lru, clock, opt or random, got 'best'");
 	check_error("machine tlb.tags=yes\n", "t:1:18: tlb.tags: expected on "
 	    "or off, got 'yes'");
 	check_error("machine tlb.ways=some\n", "t:1:18: tlb.ways: expected "
 	    "full or a number of ways, got 'some'");
-	check_error("machine split=1,2,3,4,5,6\n", "t:1:25: split: at most 5 "
-	    "levels");
-	check_error("machine split=10,,10\n", "t:1:18: expected a number, got "
-	    "''");
+	check_error("machine split=1,2,3,4,5,6\n", "t:1:25: split: at most 5 levels (the "
+	    "index bits of each level, top first, comma separated)");
+	check_error("machine split=10,,10\n", "t:1:18: split: level 2 has no number: "
+	    "give the index bits of each level, top first, comma separated "
+	    "(split=10,10)");
 	check_error("machine va=4294967296\n", "t:1:12: va: number too "
 	    "large");
 	check_error("machine pt=hashed\n", "t:1:12: pt: expected radix or "
@@ -287,7 +300,7 @@ test_machine_keys(void **state)
 	    "x86 or simple, got 'arm'");
 	check_error("machine tlb.policy=clock\n", "t:1:20: tlb.policy: "
 	    "expected lru, fifo or random, got 'clock'");
-	check_error("machine cost.mem=x\n", "t:1:18: expected a number, got "
+	check_error("machine cost.mem=x\n", "t:1:18: cost.mem: expected a number, got "
 	    "'x'");
 
 	/* mcfg_finish's errors point at the key they name */
@@ -314,9 +327,11 @@ test_nothing_runs_on_error(void **state)
 	/* every syntax error is reported, up to RUN_ERRORS_MAX */
 	open_session(RUN_CHECK, 0);
 	assert_int_equal(file("a\nb\nread\n"), 2);
-	has_line(err(), "t:1:1: unknown command 'a'");
-	has_line(err(), "t:2:1: unknown command 'b'");
-	has(err(), "t:3:1: read: missing VA");
+	has_line(err(), "t:1:1: unknown command 'a' ('help' lists the "
+	    "commands)");
+	has_line(err(), "t:2:1: unknown command 'b' ('help' lists the "
+	    "commands)");
+	has(err(), "t:3:5: read: missing VA");
 	teardown(NULL);
 
 	open_session(RUN_CHECK, 0);
@@ -330,8 +345,10 @@ test_nothing_runs_on_error(void **state)
 		assert_int_equal(run_string(S, "t", sb.s, sb.len), 2);
 		sb_free(&sb);
 	}
-	has_line(err(), "t:20:1: unknown command 'bad19'");
-	has_line(err(), "t: more errors not shown");
+	has_line(err(), "t:20:1: unknown command 'bad19' ('help' lists the "
+	    "commands)");
+	has_line(err(), "t: more errors not shown (the first 20 are); nothing "
+	    "of the file ran");
 	assert_null(strstr(err(), "bad20"));
 	teardown(NULL);
 }
@@ -531,7 +548,8 @@ test_user_lines(void **state)
 	(void)state;
 	open_session(RUN_BATCH, 0);
 	assert_int_equal(line("bogus"), -1);
-	has_line(err(), "<stdin>:1:1: unknown command 'bogus'");
+	has_line(err(), "<stdin>:1:1: unknown command 'bogus' ('help' lists "
+	    "the commands)");
 	assert_int_equal(line("# nothing"), 0);
 	assert_int_equal(line("> said"), 0);
 	has_line(out(), "> said");
@@ -540,6 +558,9 @@ test_user_lines(void **state)
 	has(err(), "<stdin>:5:");
 	assert_int_equal(line("expect faults 1"), 0);
 	has_line(err(), "<stdin>:6: expected faults 1, got 0");
+	assert_int_equal(line("mapp 0"), -1);
+	has_line(err(), "<stdin>:7:1: unknown command 'mapp'; did you mean "
+	    "'map'?");
 	assert_int_equal(line("quit"), 0);
 	assert_true(S->quit);
 	assert_int_equal(run_status(S), 2);
@@ -598,7 +619,7 @@ rmdir_tmp(void **state)
 static void
 test_load(void **state)
 {
-	char want[256], name[32];
+	char want[512], name[32];
 	int i;
 
 	(void)state;
@@ -617,8 +638,9 @@ test_load(void **state)
 	open_session(RUN_CHECK, 0);
 	assert_int_equal(run_path("sub/esc.scenario"), 2);
 	snprintf(want, sizeof want, "%s/sub/esc.scenario:1:6: load: "
-	    "'../main.scenario' is outside the folder of %s/sub/esc.scenario",
-	    Dir, Dir);
+	    "'../main.scenario' is outside the folder of %s/sub/esc.scenario "
+	    "(a file loads only files in its own folder and below)", Dir,
+	    Dir);
 	has_line(err(), want);
 	teardown(NULL);
 
@@ -670,7 +692,9 @@ test_load(void **state)
 	put("sub/broken.scenario", "read\n");
 	open_session(RUN_BATCH, 0);
 	assert_int_equal(run_path("top.scenario"), 2);
-	has(err(), "sub/broken.scenario:1:1: read: missing VA");
+	has(err(), "sub/broken.scenario:1:5: read: missing VA");
+	has(err(), "top.scenario:2:6: note: ");
+	has(err(), "/sub/broken.scenario is loaded here");
 	assert_string_equal(out(), "");
 	teardown(NULL);
 
@@ -695,8 +719,8 @@ test_save(void **state)
 
 	open_session(RUN_BATCH, 0);
 	assert_int_equal(run_path("save.scenario"), 2);
-	has(err(), "save.scenario:2:1: save: writing files from a scenario "
-	    "needs --allow-write");
+	has(err(), "save.scenario:2:1: save: a command file writes files only "
+	    "when vmscope is run with --allow-write");
 	assert_int_equal(access(path, F_OK), -1);
 	teardown(NULL);
 

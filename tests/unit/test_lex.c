@@ -71,8 +71,9 @@ num_ok(const char *s)
 	return v;
 }
 
+/* The word is at column 7; col is where the error points. */
 static void
-num_err(const char *s, const char *msg)
+num_err(const char *s, unsigned col, const char *msg)
 {
 	struct lex_word w = word(s);
 	struct lex_err e;
@@ -80,7 +81,7 @@ num_err(const char *s, const char *msg)
 
 	memset(&e, 0, sizeof e);
 	assert_int_equal(lex_number(&w, &v, &e), -1);
-	assert_int_equal(e.col, 7);
+	assert_int_equal(e.col, col);
 	assert_string_equal(e.msg, msg);
 }
 
@@ -139,7 +140,8 @@ test_crlf(void **state)
 	assert_int_equal(L.nwords, 2);
 	assert_int_equal(L.len, 6);
 	word_is(1, "5", 6);
-	split_err("read\r5", 6, 5, "control character 0x0d");
+	split_err("read\r5", 6, 5, "carriage return (0x0d) inside a line; "
+	    "only a line's end may have one");
 }
 
 static void
@@ -173,10 +175,13 @@ test_bad_bytes(void **state)
 
 	(void)state;
 	memcpy(buf, "read \0x", 7);
-	split_err(buf, 7, 6, "NUL byte");
-	split_err("read \001", 6, 6, "control character 0x01");
-	split_err("> text\033[1m", 10, 7, "control character 0x1b");
-	split_err("a\177", 2, 2, "control character 0x7f");
+	split_err(buf, 7, 6, "NUL byte (a command file is plain text)");
+	split_err("read \001", 6, 6, "control character 0x01 (Ctrl-A); a "
+	    "line holds printable text, blanks and tabs");
+	split_err("> text\033[1m", 10, 7, "control character 0x1b (Ctrl-[); "
+	    "a line holds printable text, blanks and tabs");
+	split_err("a\177", 2, 2, "control character 0x7f (DEL); a line "
+	    "holds printable text, blanks and tabs");
 	split_ok("read\t1");
 	assert_int_equal(L.nwords, 2);
 
@@ -199,7 +204,8 @@ test_line_limit(void **state)
 	buf[0] = '#';
 	assert_int_equal(lex_split(&L, buf, LEX_LINE_MAX, &e), 0);
 	split_err(buf, LEX_LINE_MAX + 1, LEX_LINE_MAX + 1,
-	    "line longer than 4096 bytes");
+	    "line longer than 4096 bytes (a command is one line, with no "
+	    "continuation)");
 	buf[LEX_LINE_MAX] = '\r';	/* 4096 bytes and a CR: fine */
 	assert_int_equal(lex_split(&L, buf, LEX_LINE_MAX + 1, &e), 0);
 
@@ -233,23 +239,52 @@ test_numbers(void **state)
 	assert_true(num_ok("16777215G") == (uint64_t)16777215 << 30);
 	assert_true(num_ok("0b" "1111111111111111111111111111111111111111111111111111111111111111") == UINT64_MAX);
 
-	num_err("18446744073709551616", "number too large");
-	num_err("0x10000000000000000", "number too large");
-	num_err("17179869184G", "number too large");
-	num_err("16777216T", "expected a number, got '16777216T'");
-	num_err("x", "expected a number, got 'x'");
-	num_err("", "expected a number, got ''");
-	num_err("0x", "expected a number, got '0x'");
-	num_err("0b", "expected a number, got '0b'");
-	num_err("0b102", "expected a number, got '0b102'");
-	num_err("12a", "expected a number, got '12a'");
-	num_err("0xfg", "expected a number, got '0xfg'");
-	num_err("4k", "expected a number, got '4k'");
-	num_err("K", "expected a number, got 'K'");
-	num_err("4KK", "expected a number, got '4KK'");
-	num_err("-1", "expected a number, got '-1'");
-	num_err("99999999999999999999x",
-	    "expected a number, got '99999999999999999999x'");
+	num_err("18446744073709551616", 7,
+	    "number too large: '18446744073709551616' does not fit "
+	    "in 64 bits (at most 18446744073709551615 = "
+	    "0xffffffffffffffff)");
+	num_err("0x10000000000000000", 7,
+	    "number too large: '0x10000000000000000' does not fit in "
+	    "64 bits (at most 18446744073709551615 = "
+	    "0xffffffffffffffff)");
+	num_err("17179869184G", 7,
+	    "number too large: '17179869184G' does not fit in 64 "
+	    "bits (at most 18446744073709551615 = 0xffffffffffffffff)");
+	num_err("16777216T", 15,
+	    "expected a number, got '16777216T': 'T' is not a digit, "
+	    "and a size ends in K, M or G");
+	num_err("x", 7,
+	    "expected a number, got 'x'");
+	num_err("", 7,
+	    "expected a number, got nothing");
+	num_err("0x", 7,
+	    "expected a number, got '0x': hex digits must follow 0x");
+	num_err("0b", 7,
+	    "expected a number, got '0b': binary digits must follow "
+	    "0b");
+	num_err("0b102", 11,
+	    "expected a number, got '0b102': '2' is not a binary "
+	    "digit");
+	num_err("12a", 9,
+	    "expected a number, got '12a': 'a' is not a decimal "
+	    "digit (hex numbers start with 0x)");
+	num_err("0xfg", 10,
+	    "expected a number, got '0xfg': 'g' is not a hex digit");
+	num_err("4k", 8,
+	    "expected a number, got '4k': a size ends in K, M or G, "
+	    "in capitals");
+	num_err("K", 7,
+	    "expected a number, got 'K': a size suffix needs digits "
+	    "before it");
+	num_err("4KK", 8,
+	    "expected a number, got '4KK': a size suffix (K, M or G) "
+	    "comes once, at the end");
+	num_err("-1", 7,
+	    "expected a number, got '-1': numbers here are never "
+	    "negative");
+	num_err("99999999999999999999x", 27,
+	    "expected a number, got '99999999999999999999x': 'x' is "
+	    "not a digit, and a size ends in K, M or G");
 
 	assert_true(lex_is_hex(&(struct lex_word){ "0x10", 4, 1, 0 }));
 	assert_false(lex_is_hex(&(struct lex_word){ "16", 2, 1, 0 }));
@@ -280,6 +315,9 @@ test_names(void **state)
 	    "digits, '_', '.' or '-'), got '9lives'");
 	w = word("a/b");
 	assert_int_equal(lex_name(&w, &e), -1);
+	assert_int_equal(e.col, 8);	/* at the '/' */
+	assert_string_equal(e.msg, "expected a name (a letter, then letters, "
+	    "digits, '_', '.' or '-'), got 'a/b': '/' cannot be in a name");
 	w = word("_a");
 	assert_int_equal(lex_name(&w, &e), -1);
 	assert_false(lex_is_name("", 0));
@@ -319,8 +357,8 @@ test_ascii(void **state)
 	assert_int_equal(lex_ascii(&L.w[0], &e), 0);
 	assert_int_equal(lex_ascii(&L.w[1], &e), -1);
 	assert_int_equal(e.col, 7);
-	assert_string_equal(e.msg, "non-ASCII byte 0xc3 (only text may use "
-	    "it)");
+	assert_string_equal(e.msg, "non-ASCII byte 0xc3: only narrative text "
+	    "and ask's TEXT may use it; names, numbers and words are ASCII");
 }
 
 static void
@@ -335,6 +373,29 @@ test_quote(void **state)
 	lex_quote(buf, sizeof buf, in, sizeof in);
 	assert_int_equal(strlen(buf), LEX_QUOTE_MAX + 5);
 	assert_memory_equal(buf + LEX_QUOTE_MAX + 1, "...'", 4);
+
+	/* Bytes that are not printable ASCII cannot garble a terminal. */
+	lex_quote(buf, sizeof buf, "a\033[1m\xff", 6);
+	assert_string_equal(buf, "'a\\x1b[1m\\xff'");
+	memset(in, 0xff, sizeof in);
+	lex_quote(buf, sizeof buf, in, sizeof in);
+	assert_int_equal(strlen(buf), 4 * LEX_QUOTE_MAX + 5);
+}
+
+static void
+test_distance(void **state)
+{
+	(void)state;
+	assert_int_equal(lex_distance("map", 3, "map"), 0);
+	assert_int_equal(lex_distance("mapp", 4, "map"), 1);
+	assert_int_equal(lex_distance("raed", 4, "read"), 1);	/* a swap */
+	assert_int_equal(lex_distance("frame", 5, "frames"), 1);
+	assert_int_equal(lex_distance("", 0, "pa"), 2);
+	assert_true(lex_distance("bogus", 5, "map") > 2);
+	assert_int_equal(lex_near("mapp", 4, "map"), 1);
+	assert_int_equal(lex_near("a", 1, "map"), UINT32_MAX);
+	assert_int_equal(lex_near("vb", 2, "va"), UINT32_MAX);
+	assert_int_equal(lex_near("shwo", 4, "show"), 1);
 }
 
 int
@@ -352,6 +413,7 @@ main(void)
 		cmocka_unit_test(test_options),
 		cmocka_unit_test(test_ascii),
 		cmocka_unit_test(test_quote),
+		cmocka_unit_test(test_distance),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
