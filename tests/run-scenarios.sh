@@ -11,7 +11,10 @@
 #             tests/golden/NAME.out on stdout (a diff is shown otherwise);
 #  3. bad:    for every tests/bad/NAME.EXT with a sibling tests/bad/NAME.err,
 #             `BINARY --check tests/bad/NAME.EXT` exits 2 within 10 s and its
-#             stderr contains the line in NAME.err (grep -F).
+#             stderr contains the line in NAME.err (grep -F); the same for
+#             build/bad/, where tests/bad-gen.sh first writes the files too
+#             big to keep in git;
+#  4. stdin:  tests/stdin.sh BINARY passes (bad input piped on stdin).
 # An exit status above 2 always fails: a crash, a timeout, or a sanitizer
 # report (sanitizers are told to exit 99 here).
 # One line per failure (details indented below it), then "N passed, M failed";
@@ -110,7 +113,10 @@ for f in tests/golden/*.scenario; do
 done
 
 # 3. Bad input: exit 2 with the expected message, quickly.
-for f in tests/bad/*; do
+if ! bash tests/bad-gen.sh >"$tmp/gen" 2>&1; then
+	fail tests/bad-gen.sh "could not write build/bad/" "$tmp/gen"
+fi
+for f in tests/bad/* build/bad/*; do
 	case $f in *.err) continue ;; esac
 	[ -f "$f" ] || continue
 	errfile=${f%.*}.err
@@ -129,6 +135,13 @@ for f in tests/bad/*; do
 		passed=$((passed + 1))
 	fi
 done
+
+# 4. Bad input on stdin.
+if bash tests/stdin.sh "$bin" >"$tmp/stdin" 2>&1; then
+	passed=$((passed + 1))
+else
+	fail tests/stdin.sh "$(tail -n 1 "$tmp/stdin")" "$tmp/stdin"
+fi
 
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]
