@@ -77,6 +77,16 @@ fail() {
 	fi
 }
 
+# 0. The manual pages know every command, key and expect name, and lint
+#    clean (tests/man.sh); skipped when mandoc is not installed.
+if [ -f tests/man.sh ] && command -v mandoc >/dev/null 2>&1; then
+	if bash tests/man.sh "$bin" >"$tmp/out" 2>&1; then
+		passed=$((passed + 1))
+	else
+		fail tests/man.sh "the manual pages and the code disagree" "$tmp/out"
+	fi
+fi
+
 # 1. Every shipped scenario and lesson, and every example, checks clean.
 for f in scenarios/*.scenario lessons/*.lesson tests/examples/*.scenario; do
 	run "$timeout" --check "$f"
