@@ -174,13 +174,14 @@ check_map(struct machine *m, const struct op *o, struct verr *err)
 		}
 	}
 	if (!o->disk && o->frame < 0 && o->pages > m->r.nfree)
-		return verr_set(err, "pages", "map: %llu pages need %llu free "
-		    "frames, but only %llu of the pool's %llu are free: map "
-		    "them on disk with 'disk' or unmap pages first",
-		    (unsigned long long)o->pages,
-		    (unsigned long long)o->pages,
+		return verr_set(err, "pages", "map: %llu page%s need%s as many "
+		    "free frames, but only %llu of the pool's %llu %s free: "
+		    "map them on disk with 'disk' or unmap pages first",
+		    (unsigned long long)o->pages, o->pages == 1 ? "" : "s",
+		    o->pages == 1 ? "s" : "",
 		    (unsigned long long)m->r.nfree,
-		    (unsigned long long)m->c.frames);
+		    (unsigned long long)m->c.frames,
+		    m->r.nfree == 1 ? "is" : "are");
 	return check_tables(m, "map", p, vpn, o->pages, err);
 }
 
@@ -226,12 +227,12 @@ check_share(struct machine *m, const struct op *o, struct verr *err)
 	if (q == NONE32)
 		return verr_set(err, "name", "share: there is no process "
 		    "named '%s'", o->name);
-	if (check_va(m, "share", "va", o->va, err) != 0)
+	one.pages = 1;
+	if (check_range(m, &one, o->va, "va", &vpn2, err) != 0)
 		return -1;
 	if (os_lookup(m, q, vpn_of_va(m, o->va)) == NONE32)
 		return verr_set(err, "va", "share: %s has no page at 0x%llx",
 		    o->name, (unsigned long long)o->va);
-	one.pages = 1;
 	if (check_range(m, &one, o->va2, "at", &vpn2, err) != 0)
 		return -1;
 	if (os_lookup(m, p, vpn2) != NONE32)

@@ -150,7 +150,7 @@ check_split(struct mconfig *c, struct verr *e)
 			return verr_set(e, "split", "split has %u levels; "
 			    "1 to 5 are possible", c->levels);
 		for (i = 0; i < c->levels; i++) {
-			if (c->split[i] < 1 || c->split[i] > 64)
+			if (c->split[i] < 1 || c->split[i] > 63)
 				return verr_set(e, "split", "level %u of split "
 				    "has %u index bits; 1 to 63 are possible",
 				    i + 1, c->split[i]);

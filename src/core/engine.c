@@ -325,16 +325,17 @@ engine_submit(struct engine *e, const struct op *o, struct verr *err)
 	struct op *n;
 	size_t cap;
 
-	if (e->m->r.busy || e->m->r.op < e->nops) {
-		/* in the past: finish the op in progress, drop the rest */
-		finish_op(e);
+	/* In the past: the op in progress finishes, and if the new one is
+	 * accepted, the old future goes. */
+	finish_op(e);
+	if (op_check(e, o, err) != 0)
+		return -1;
+	if (e->m->r.op < e->nops) {
 		while (e->nops > e->m->r.op)
 			free((void *)(uintptr_t)e->ops[--e->nops].bytes);
 		e->horizon = e->m->r.pos;
 		ckpt_drop_after(e, e->m->r.pos);
 	}
-	if (op_check(e, o, err) != 0)
-		return -1;
 	if (!(e->flags & ENGINE_JOURNAL) && e->m->r.op == e->nops) {
 		/* no history kept: the finished ops are not needed again */
 		while (e->nops > 0)
@@ -370,9 +371,9 @@ engine_peek(const struct engine *e, uint64_t pa, uint64_t n, uint8_t *out,
 
 	if (n == 0 || pa >= ((uint64_t)1 << c->pa) ||
 	    n > ((uint64_t)1 << c->pa) - pa)
-		return verr_set(err, NULL, "peek: 0x%llx..+%llu is outside "
-		    "the %u-bit physical memory", (unsigned long long)pa,
-		    (unsigned long long)n, c->pa);
+		return verr_set(err, "pa", "peek: %llu bytes at 0x%llx run "
+		    "past the end of the %u-bit physical memory",
+		    (unsigned long long)n, (unsigned long long)pa, c->pa);
 	mem_read_bytes(e->m->phys, pa, out, n);
 	return 0;
 }

@@ -177,7 +177,7 @@ geometry(struct machine *m)
 		m->addr_mask = (c->pa == 64 ? ~0ull : ((1ull << c->pa) - 1)) &
 		    ~(c->page - 1);
 		m->has_nx = c->pte == 8;
-	} else
+	} else if (c->pt == PT_RADIX)
 		m->valid_bit = 1ull << (8 * c->pte - 1);
 	if (c->pt == PT_INVERTED)
 		m->has_nx = c->format == FMT_X86;

@@ -386,8 +386,9 @@ format(const struct engine *e, const struct event *ev, struct strbuf *b)
 		    "%llu TLB entr%s dropped; %s", ULL(ev->a), ULL(ev->c),
 		    ev->c == 1 ? "y" : "ies", ULL(ev->d),
 		    ev->d == 1 ? "y" : "ies", (ev->flags & EVF_VICTIM) ?
-		    "dirty: it must be written back" :
-		    "clean: the disk copy is good, no write-back");
+		    "dirty: it must be written back" : (ev->flags & EVF_DISK) ?
+		    "clean: its copy on disk is still good, no write-back" :
+		    "clean and never written: nothing to write back");
 		break;
 	case EV_WRITEBACK:
 		sb_printf(b, "write back frame 0x%llx to disk slot %llu",
@@ -551,8 +552,11 @@ show_pt(const struct machine *m, struct strbuf *b)
 		sb_printf(b, "no process\n");
 		return;
 	}
-	sb_printf(b, "process %s, asid %u, CR3 0x%llx\n", p->name, p->asid,
-	    ULL(p->root << m->c.page_bits));
+	if (m->c.pt == PT_INVERTED)
+		sb_printf(b, "process %s, asid %u\n", p->name, p->asid);
+	else
+		sb_printf(b, "process %s, asid %u, CR3 0x%llx\n", p->name,
+		    p->asid, ULL(p->root << m->c.page_bits));
 	v = (const struct rec **)malloc((m->r.nrecs + 1) * sizeof *v);
 	if (v == NULL) {
 		b->failed = true;

@@ -736,6 +736,8 @@ step_evict(struct engine *e, struct event *ev)
 	ev->b = obj;
 	ev->c = os_invalidate_mappers(m, obj, &tlbn);
 	ev->d = tlbn;
+	if (pobj_at(m, obj)->on_disk)
+		ev->flags = EVF_DISK;
 	if (m->frames[f].dirty) {
 		ev->flags = EVF_VICTIM;
 		m->r.phase = PH_WRITEBACK;

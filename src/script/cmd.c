@@ -1268,6 +1268,7 @@ cmd_exec_op(struct session *s, const struct cmd_parsed *p)
 {
 	struct op op;
 	struct verr ve;
+	struct event ev;
 
 	op = p->op;
 	if (op.kind == OP_POKE)
@@ -1277,6 +1278,9 @@ cmd_exec_op(struct session *s, const struct cmd_parsed *p)
 	else
 		op.fidx = OP_NO_FUTURE;
 	memset(&ve, 0, sizeof ve);
+	/* After back, the access in progress finishes first, in view. */
+	while (engine_busy(s->engine) && engine_step(s->engine, &ev))
+		run_emit(s, &ev);
 	if (engine_submit(s->engine, &op, &ve) != 0) {
 		run_error(s, cmd_argcol(p, ve.arg), "%s", ve.msg);
 		return (-1);

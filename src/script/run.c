@@ -914,6 +914,9 @@ run_top(struct session *s, const char *name, char *real, char *dir,
 		/* Without back or reset, nothing needs the journal. */
 		s->engine_flags = sc.history || (s->flags & RUN_HISTORY) ?
 		    ENGINE_JOURNAL : 0;
+		/* No one reads the events of --check: reads fetch lazily. */
+		if (s->mode == RUN_CHECK && s->event == NULL)
+			s->engine_flags |= ENGINE_QUIET;
 		s->keep = s->mode == RUN_BATCH && sc.save;
 		s->use_future = true;
 		memset(&ve, 0, sizeof ve);

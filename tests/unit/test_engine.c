@@ -479,6 +479,41 @@ test_quiet_values(void **state)
 	engine_free(e);
 }
 
+/* A refused submission after back changes nothing: the old future is
+ * still there to redo. */
+static void
+test_refused_keeps_future(void **state)
+{
+	struct mconfig c;
+	struct engine *e;
+	struct verr err;
+	struct event ev;
+	uint64_t end, h, moved;
+	struct op o;
+	char msg[256];
+
+	(void)state;
+	mcfg_init(&c);
+	e = mk(&c, NULL, 0);
+	process(e, "p", -1, -1);
+	map(e, 0x1000, 1, false, -1);
+	access(e, OP_WRITE, 0x1010, 5, 1, OP_NO_FUTURE);
+	access(e, OP_READ, 0x1010, 0, 1, OP_NO_FUTURE);
+	end = engine_position(e);
+	h = engine_state_hash(e);
+	assert_int_equal(engine_back(e, 5, &moved, &err), 0);
+	op_init(&o, OP_READ);
+	o.va = 0x9000;		/* not mapped: fine, a segv; make it refused */
+	o.size = 3;
+	assert_int_not_equal(submit_err(e, &o, msg, sizeof msg), 0);
+	assert_true(engine_has_future(e));
+	while (engine_step(e, &ev))
+		;
+	assert_int_equal(engine_position(e), end);
+	assert_int_equal(engine_state_hash(e), h);
+	engine_free(e);
+}
+
 int
 main(void)
 {
@@ -492,6 +527,7 @@ main(void)
 		cmocka_unit_test(test_back_checkpoints),
 		cmocka_unit_test(test_refusals),
 		cmocka_unit_test(test_quiet_values),
+		cmocka_unit_test(test_refused_keeps_future),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
