@@ -316,7 +316,10 @@ lex_number(const struct lex_word *w, uint64_t *out, struct lex_err *e)
 	for (; i < len; i++) {
 		if ((d = lex_digit((unsigned char)s[i], base)) < 0)
 			goto garbage;
-		if (v > (UINT64_MAX - (uint64_t)d) / base)
+		/* overflow, without a division per digit */
+		if (base == 10 ? (v > UINT64_MAX / 10 ||
+		    (v == UINT64_MAX / 10 && (uint64_t)d > UINT64_MAX % 10)) :
+		    (v >> (64 - (base == 16 ? 4 : 1))) != 0)
 			goto large;
 		v = v * base + (uint64_t)d;
 	}
