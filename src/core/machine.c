@@ -264,6 +264,7 @@ machine_free(struct machine *m)
 	free_chunks((void **)m->pobjs, m->npobjchunks);
 	free_chunks((void **)m->tfs, m->ntfchunks);
 	free(m->rmap);
+	free(m->scratch);
 	free(m);
 }
 
@@ -299,6 +300,7 @@ machine_clone(const struct machine *s)
 		return NULL;
 	*m = *s;
 	m->jr = NULL;
+	m->scratch = NULL;
 	m->phys = mem_clone(s->phys);
 	m->disk = mem_clone(s->disk);
 	m->frames = (struct frame *)malloc((size_t)s->c.frames *

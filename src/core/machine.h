@@ -220,6 +220,8 @@ struct machine {
 	size_t nnames;
 	uint32_t *fname;	/* name index of each future access */
 
+	uint64_t *scratch;	/* OPT's look-ahead marks, one per pool
+				 * frame; not state (never journaled) */
 	bool quiet;		/* ENGINE_QUIET: reads fetch lazily */
 	bool oom;		/* a host allocation failed */
 };

@@ -445,11 +445,14 @@ opt_victim(struct machine *m, uint64_t fidx)
 	const struct pobj *o;
 	size_t j;
 
-	seen = (uint64_t *)calloc((size_t)m->c.frames, sizeof *seen);
-	if (seen == NULL) {
+	if (m->scratch == NULL)
+		m->scratch = (uint64_t *)malloc((size_t)m->c.frames *
+		    sizeof *m->scratch);
+	if ((seen = m->scratch) == NULL) {
 		m->oom = true;
 		return 0;
 	}
+	memset(seen, 0, (size_t)m->c.frames * sizeof *seen);
 	for (j = (size_t)fidx + 1; j < m->nfuture && nseen + 1 < nres; j++) {
 		name = m->fname[j];
 		for (p = 0; p < m->r.nprocs; p++)
@@ -478,7 +481,6 @@ opt_victim(struct machine *m, uint64_t fidx)
 		if (best == NONE64 || seen[f] > seen[best])
 			best = f;
 	}
-	free(seen);
 	return best == NONE64 ? 0 : best;
 }
 
