@@ -16,7 +16,9 @@ static const char *
 op_word(enum op_kind k)
 {
 	static const char *const w[] = { "process", "switch", "map", "unmap",
-		"protect", "share", "poke", "read", "write", "exec" };
+		"protect", "share", "poke", "read", "write", "exec", "vm",
+		"vmxon", "vmxoff", "vmlaunch", "vmresume", "interrupt", "insn",
+		"vmcs" };
 
 	return w[k];
 }
@@ -323,8 +325,14 @@ check_access(struct machine *m, const struct op *o, struct verr *err)
 int
 op_check(struct engine *e, const struct op *o, struct verr *err)
 {
-	struct machine *m = e->m;
+	unsigned ctx = vmx_ctx_for(e->m, o);
+	struct machine *m = ctx ? e->m->vms[ctx - 1] : e->m;
 
+	if (ctx && m->mmu != MMU_NESTED && o->kind != OP_INSN &&
+	    o->kind != OP_SWITCH)
+		return verr_set(err, NULL, "%s: the guest's memory under "
+		    "mmu=%s is not built yet in this version (use mmu=nested)",
+		    op_word(o->kind), m->mmu == MMU_SHADOW ? "shadow" : "pv");
 	switch (o->kind) {
 	case OP_PROCESS:
 		return check_process(m, o, err);
@@ -354,6 +362,7 @@ op_check(struct engine *e, const struct op *o, struct verr *err)
 	case OP_WRITE:
 	case OP_EXEC:
 		return check_access(m, o, err);
+	default:
+		return vmx_check(e, o, err);
 	}
-	return verr_set(err, NULL, "unknown operation");
 }

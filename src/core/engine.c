@@ -140,7 +140,7 @@ engine_new_future(const struct mconfig *c, unsigned flags,
 	e->m->fname = e->fname;
 	e->m->quiet = (flags & ENGINE_QUIET) != 0;
 	if (flags & ENGINE_JOURNAL) {
-		e->m->jr = &e->jr;
+		machine_set_journal(e->m, &e->jr);
 		if (ckpt_take(e) != 0) {
 			engine_free(e);
 			verr_set(err, NULL, "out of memory");
@@ -223,18 +223,22 @@ engine_step(struct engine *e, struct event *ev)
 {
 	struct machine *m = e->m;
 	struct journal old;
+	unsigned i;
 
 	if (!m->r.busy && m->r.op >= e->nops)
 		return false;
 	if (m->jr != NULL) {
 		(void)jr_begin_step(m->jr);
 		jr_save(m->jr, &m->r, sizeof m->r);
+		for (i = 0; i < m->r.nvms; i++)
+			jr_save(m->jr, &m->vms[i]->r, sizeof m->vms[i]->r);
 	}
 	memset(ev, 0, sizeof *ev);
 	if (!m->r.busy) {
 		m->r.busy = 1;
 		m->r.phase = PH_START;
 		m->r.iter = 0;
+		op_begin(e, &e->ops[m->r.op]);
 	}
 	ev->op = m->r.op;
 	step_op(e, &e->ops[m->r.op], ev);
@@ -296,7 +300,7 @@ engine_back(struct engine *e, uint64_t n, uint64_t *moved, struct verr *err)
 			return verr_set(err, NULL, "back: out of memory");
 		machine_free(e->m);
 		e->m = c;
-		c->jr = &e->jr;
+		machine_set_journal(c, &e->jr);
 		jr_clear(&e->jr, c->r.pos);
 		jr_clear(&e->old, c->r.pos);
 		while (e->m->r.pos < target && engine_step(e, &ev))

@@ -39,8 +39,31 @@ enum op_kind {
 	OP_POKE,	/* pa, bytes, nbytes */
 	OP_READ,	/* va, size, kernel */
 	OP_WRITE,	/* va, value, size, kernel */
-	OP_EXEC		/* va, kernel */
+	OP_EXEC,	/* va, kernel */
+	OP_VM,		/* name, mmu, cpu, memory (0 = default), lazy,
+			 * asid = vpid (or -1) */
+	OP_VMXON,
+	OP_VMXOFF,
+	OP_VMLAUNCH,	/* name */
+	OP_VMRESUME,	/* name */
+	OP_INTERRUPT,
+	OP_INSN,	/* insn, va (invlpg), value (port), name (mov-cr3) */
+	OP_VMCS		/* ctl, value (on 1 / off 0) */
 };
+
+enum vm_mmu { MMU_NESTED, MMU_SHADOW, MMU_PV };
+enum vm_cpu { CPU_VTX, CPU_CLASSIC, CPU_BT };
+
+/* Instructions that matter for virtualization (insn). */
+enum insn_kind { INSN_CPUID, INSN_HLT, INSN_INVLPG, INSN_OUT, INSN_IN,
+	INSN_VMCALL, INSN_MOVCR3, INSN_POPF, INSN_SGDT, INSN_RDTSC, INSN_N };
+extern const char *const insn_names[];	/* INSN_N words */
+
+/* VMCS execution controls (vmcs KEY=on|off). */
+enum vmcs_ctl { CTL_HLT, CTL_IO, CTL_CR3, CTL_INVLPG, CTL_PF, CTL_EPT,
+	CTL_VPID, CTL_DESC, CTL_EXTINT, CTL_RDTSC, CTL_CPUID, CTL_VMCALL,
+	CTL_N };
+extern const char *const vmcs_ctl_names[];	/* CTL_N words */
 
 #define PERM_R 1u
 #define PERM_W 2u
@@ -64,6 +87,11 @@ struct op {
 	int64_t frame;		/* -1: lowest free pool frames */
 	const uint8_t *bytes;	/* poke: copied by engine_submit */
 	size_t nbytes;
+	unsigned mmu, cpu;	/* vm: enum vm_mmu, enum vm_cpu */
+	uint64_t memory;	/* vm: bytes of guest memory, 0 = default */
+	bool lazy;		/* vm: backing=lazy */
+	unsigned insn;		/* insn: enum insn_kind */
+	unsigned ctl;		/* vmcs: enum vmcs_ctl */
 	uint32_t fidx;		/* access: its index in the future, or
 				 * OP_NO_FUTURE */
 };
@@ -106,6 +134,24 @@ enum ev_kind {
 	EV_RESTART,	/* a: va */
 	EV_DATA,	/* a: pa, b: value, d: access kind|size */
 	EV_CLEAR_USE,	/* a: pages cleared, b: tlb entries invalidated */
+	EV_VM,		/* a: vm index, b: first backing frame, c: frames,
+			 * flags: EVF_DISK = lazy */
+	EV_EPT_BUILD,	/* a: table frame, b: level, c: gfns mapped */
+	EV_VMXON,	/* flags: EVF_MATCH = off */
+	EV_LAUNCH,	/* a: vm index, flags: EVF_MATCH = resume; the
+			 * checks before an entry */
+	EV_ENTRY,	/* a: vm index, b: guest CR3, c: tlb flushed,
+			 * flags: EVF_FREE = flushed */
+	EV_EXIT,	/* a: reason, b: qualification, c: gla, d: gpa,
+			 * e: tlb flushed; flags: EVF_FREE = flushed */
+	EV_VMM,		/* a: action, b, c, d: action's values */
+	EV_INSN,	/* a: insn, b: result (enum insn_result), c: arg */
+	EV_VMCS,	/* a: ctl, b: value */
+	EV_NWALK,	/* a: entry hpa, b: value, c: gpa being translated,
+			 * d: index, level: EPT level, e: guest level;
+			 * flags: EVF_* (EVF_LEAF: last EPT level) */
+	EV_GWALK,	/* a: entry hpa, b: value, c: entry gpa, d: index,
+			 * level: guest level; flags: EVF_* */
 	EV_N
 };
 
@@ -120,6 +166,25 @@ enum ev_kind {
 #define EVF_DENIED	0x80u	/* rights refused at this entry */
 
 enum fault_kind { FAULT_NONE, FAULT_PAGE, FAULT_PROTECTION, FAULT_SEGV };
+
+/* What an instruction did (expect insn). */
+enum insn_result { IR_NONE, IR_NATIVE, IR_EXIT, IR_TRAP, IR_TRANSLATED,
+	IR_SILENT };
+
+/* Basic exit reasons (Intel SDM numbers). */
+#define EXIT_EXCEPTION	 0
+#define EXIT_EXTINT	 1
+#define EXIT_TRIPLE	 2
+#define EXIT_CPUID	10
+#define EXIT_HLT	12
+#define EXIT_INVLPG	14
+#define EXIT_RDTSC	16
+#define EXIT_VMCALL	18
+#define EXIT_CR		28
+#define EXIT_IO		30
+#define EXIT_DESC	46
+#define EXIT_EPT_VIOL	48
+#define EXIT_EPT_MISC	49
 
 /* Access kinds, as stored in the low bits of EV_SPLIT/EV_DATA d. */
 enum acc_kind { ACC_READ, ACC_WRITE, ACC_EXEC };

@@ -40,6 +40,19 @@ const struct op *engine_op(const struct engine *, uint32_t);
 /* step.c */
 void	step_op(struct engine *, const struct op *, struct event *);
 uint64_t vpn_of_va(const struct machine *, uint64_t va);
+struct machine *X(const struct engine *);
+void	step_cr3_load(struct engine *, const struct op *, struct event *);
+void	step_finish(struct machine *);
+
+/* vmx.c */
+void	op_begin(struct engine *, const struct op *);
+unsigned vmx_ctx_for(const struct machine *, const struct op *);
+void	vmx_raise(struct machine *, unsigned reason, uint64_t qual,
+	    uint64_t gla, uint64_t gpa, enum vmm_action, unsigned after);
+void	vmx_step_exit(struct engine *, const struct op *, struct event *);
+void	vmx_step_op(struct engine *, const struct op *, struct event *);
+void	vmx_cr3_exit(struct engine *, const struct op *, struct event *);
+int	vmx_check(struct engine *, const struct op *, struct verr *);
 
 /* check.c */
 int	op_check(struct engine *, const struct op *, struct verr *);

@@ -195,6 +195,7 @@ machine_new(const struct mconfig *c, struct verr *e)
 	if (m == NULL)
 		goto oom;
 	m->c = *c;
+	m->cpu = m;
 	geometry(m);
 	m->phys = mem_new();
 	m->disk = mem_new();
@@ -253,8 +254,13 @@ free_chunks(void **chunks, size_t n)
 void
 machine_free(struct machine *m)
 {
+	size_t i;
+
 	if (m == NULL)
 		return;
+	for (i = 0; i < MAX_VMS; i++)
+		machine_free(m->vms[i]);
+	free(m->backing);
 	mem_free(m->phys);
 	mem_free(m->disk);
 	free(m->frames);
@@ -294,6 +300,7 @@ struct machine *
 machine_clone(const struct machine *s)
 {
 	struct machine *m;
+	size_t i;
 
 	m = (struct machine *)malloc(sizeof *m);
 	if (m == NULL)
@@ -301,6 +308,9 @@ machine_clone(const struct machine *s)
 	*m = *s;
 	m->jr = NULL;
 	m->scratch = NULL;
+	m->cpu = m;
+	memset(m->vms, 0, sizeof m->vms);
+	m->backing = NULL;
 	m->phys = mem_clone(s->phys);
 	m->disk = mem_clone(s->disk);
 	m->frames = (struct frame *)malloc((size_t)s->c.frames *
@@ -327,6 +337,25 @@ machine_clone(const struct machine *s)
 		machine_free(m);
 		return NULL;
 	}
+	if (s->backing != NULL) {
+		m->backing = (uint64_t *)malloc((size_t)s->gframes *
+		    sizeof *m->backing);
+		if (m->backing == NULL) {
+			machine_free(m);
+			return NULL;
+		}
+		memcpy(m->backing, s->backing, (size_t)s->gframes *
+		    sizeof *m->backing);
+	}
+	for (i = 0; i < MAX_VMS; i++) {
+		if (s->vms[i] == NULL)
+			continue;
+		if ((m->vms[i] = machine_clone(s->vms[i])) == NULL) {
+			machine_free(m);
+			return NULL;
+		}
+		m->vms[i]->cpu = m;
+	}
 	memcpy(m->frames, s->frames, (size_t)s->c.frames * sizeof *m->frames);
 	memcpy(m->tlb, s->tlb, (s->c.tlb ? s->c.tlb : 1) * sizeof *m->tlb);
 	memcpy(m->procs, s->procs, MAX_PROCS * sizeof *m->procs);
@@ -344,4 +373,16 @@ machine_bytes(const struct machine *m)
 	    m->npobjchunks * POOL_CHUNK * sizeof(struct pobj) +
 	    m->ntfchunks * POOL_CHUNK * sizeof(struct tframe) +
 	    m->rmap_cap * sizeof(struct rmap_slot);
+}
+
+/* Point a machine and its guests at a journal (NULL: none). */
+void
+machine_set_journal(struct machine *m, struct journal *jr)
+{
+	size_t i;
+
+	m->jr = jr;
+	for (i = 0; i < MAX_VMS; i++)
+		if (m->vms[i] != NULL)
+			machine_set_journal(m->vms[i], jr);
 }

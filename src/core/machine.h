@@ -57,10 +57,10 @@ struct frame {			/* one pool frame */
 	uint8_t pad[6];
 };
 
-enum tframe_kind { TF_TABLE, TF_ANCHOR, TF_IPT };
+enum tframe_kind { TF_TABLE, TF_ANCHOR, TF_IPT, TF_GUEST, TF_EPT };
 
 struct tframe {			/* one table frame, counted from the top */
-	uint32_t proc;		/* owning process */
+	uint32_t proc;		/* owning process (a vm for TF_GUEST/EPT) */
 	uint8_t kind;		/* enum tframe_kind */
 	uint8_t level;		/* table level, 1 = top */
 	uint8_t first;		/* first frame of a multi-frame table */
@@ -99,12 +99,15 @@ struct proc {
 
 struct tlbe {
 	uint64_t vpn;
-	uint64_t frame;
+	uint64_t frame;		/* host frame */
+	uint64_t gframe;	/* the frame in the entry's own physical
+				 * space (a guest's gfn; = frame natively) */
 	uint64_t pte_pa;	/* the leaf entry (to set D on a write hit) */
 	uint64_t stamp;		/* LRU: last use; FIFO: fill time */
 	uint32_t asid;
+	uint32_t vpid;
 	uint8_t valid, w, u, nx, dirty;
-	uint8_t pad[3];
+	uint8_t pad[7];
 };
 
 /* Phases of the access in progress. */
@@ -125,13 +128,18 @@ enum phase {
 	PH_PAGEIN,
 	PH_RESTART,
 	PH_CLEAR,
-	PH_OPSTEP		/* a step of a non-access operation */
+	PH_OPSTEP,		/* a step of a non-access operation */
+	PH_NWALK,		/* nested: one EPT entry of a gpa */
+	PH_GWALK,		/* nested: the guest entry at that level */
+	PH_EXIT,		/* VM exit */
+	PH_VMM,			/* the VMM handles it (root mode) */
+	PH_ENTRY		/* VM entry */
 };
 
 /* What the last access found, for expect (the leaf entry's value is
  * read from memory when asked for). */
 struct last {
-	uint64_t va, vpn, offset, pa, value, pte_addr, refs;
+	uint64_t va, vpn, offset, pa, gpa, value, pte_addr, refs;
 	uint8_t valid;		/* an access happened */
 	uint8_t has_pa;		/* pa/value known */
 	uint8_t has_pte;
@@ -141,6 +149,32 @@ struct last {
 	uint8_t size;		/* bytes of the access */
 	uint8_t pad;
 };
+
+/* The virtual-machine control structure of one guest (VT-x; the same
+ * fields are shown as the VMCB under vendor=amd). */
+struct vmcs {
+	uint8_t launched;
+	uint8_t ctl[CTL_N];	/* execution controls, 1 = on */
+	uint8_t exit_valid, gla_valid, gpa_valid;
+	uint8_t want_if;	/* guest state: the IF the guest asked for */
+	uint8_t real_if;	/* ... and the IF the CPU really has */
+	uint8_t pad[4];
+	uint64_t guest_cr3;	/* guest-state area (gpa of the guest's root) */
+	uint64_t guest_gdtr;
+	uint64_t host_cr3;	/* host-state area */
+	uint64_t host_gdtr;
+	uint64_t eptp;		/* EPT root (host pa), 0 without EPT */
+	uint64_t exit_reason, exit_qual, exit_gla, exit_gpa;
+};
+
+#define MAX_VMS 16
+#define N_EXIT_NAMES 13
+
+enum cpu_mode { MODE_NONE, MODE_ROOT, MODE_NONROOT, MODE_GUEST };
+
+/* What the VMM does between an exit and the entry that follows it. */
+enum vmm_action { VMM_NONE, VMM_EMULATE, VMM_BACK, VMM_REPAIR,
+	VMM_HYPERCALL, VMM_CR3, VMM_INVLPG, VMM_IRQ, VMM_OUTSIDE };
 
 struct regs {
 	/* position and counters */
@@ -178,6 +212,28 @@ struct regs {
 	uint64_t rng;
 
 	struct last last;
+
+	/* the CPU (host machine only) */
+	uint8_t mode;		/* enum cpu_mode */
+	uint8_t ctx;		/* the op in progress runs in vm ctx-1, or
+				 * the host (0) */
+	uint8_t guest;		/* the guest running or last run + 1 */
+	uint8_t nvms;
+	uint8_t cmd_exit;	/* last exit of the current command + 1 */
+	uint8_t insn_res;	/* enum insn_result of the last insn */
+	uint8_t hcall;		/* 0 none, 1 ok, 2 refused */
+	uint8_t vmm;		/* enum vmm_action pending */
+	uint8_t after;		/* the phase after the VM entry */
+	uint8_t gl, el;		/* nested walk: guest level (levels+1 =
+				 * the data), EPT level */
+	uint8_t pad2[5];
+	uint64_t gtable;	/* nested: gpa of the guest table at gl */
+	uint64_t gpa;		/* nested: the gpa being translated */
+	uint64_t etable;	/* nested: the EPT table at el (host pa) */
+	uint64_t ex_qual, ex_gla, ex_gpa;	/* the exit being taken */
+	uint32_t ex_reason;
+	uint32_t pad3;
+	uint64_t exits_by[N_EXIT_NAMES];
 };
 
 struct machine {
@@ -223,6 +279,19 @@ struct machine {
 	uint64_t *scratch;	/* OPT's look-ahead marks, one per pool
 				 * frame; not state (never journaled) */
 	bool quiet;		/* ENGINE_QUIET: reads fetch lazily */
+
+	/* virtualization: the host holds its guests; a guest is a machine
+	 * of its own (its OS, its processes, its tables in guest-physical
+	 * memory) whose memory lives in host frames (backing) */
+	struct machine *cpu;	/* the machine with the CPU and TLB: itself,
+				 * or the host of a guest */
+	struct machine *vms[MAX_VMS];
+	char vmname[NAME_MAX_LEN + 1];
+	uint32_t vpid;		/* 0: the host */
+	uint8_t mmu, cpumode, lazy;	/* enum vm_mmu, enum vm_cpu */
+	uint64_t gframes;	/* guest-physical frames */
+	uint64_t *backing;	/* gfn -> host frame + 1, 0 unbacked */
+	struct vmcs vmcs;
 	bool oom;		/* a host allocation failed */
 };
 
@@ -245,6 +314,7 @@ struct machine	*machine_new(const struct mconfig *, struct verr *);
 void		 machine_free(struct machine *);
 struct machine	*machine_clone(const struct machine *);
 size_t		 machine_bytes(const struct machine *);
+void		 machine_set_journal(struct machine *, struct journal *);
 struct rec	*rec_at(const struct machine *, uint32_t);
 struct pobj	*pobj_at(const struct machine *, uint32_t);
 struct tframe	*tframe_at(const struct machine *, uint64_t frame);
@@ -263,6 +333,14 @@ void	phys_zero(struct machine *, uint64_t pa, uint64_t n);
 void	disk_store(struct machine *, uint32_t slot, uint64_t frame);
 void	disk_load(struct machine *, uint32_t slot, uint64_t frame);
 uint64_t phys_read(const struct machine *, uint64_t pa, unsigned size);
+uint64_t phys_host(const struct machine *, uint64_t pa);
+
+/* vmx.c: guests, the VMCS, EPT, exits */
+uint64_t vmm_back(struct machine *g, uint64_t gfn);
+bool	ept_present(const struct machine *g, uint64_t e);
+uint64_t ept_next(const struct machine *g, uint64_t e);
+bool	ept_misconfigured(const struct machine *g, uint64_t e);
+int	exit_index(unsigned reason);
 
 /* pt.c: entries and tables */
 uint64_t pt_index(const struct machine *, uint64_t vpn, unsigned level);
@@ -286,8 +364,9 @@ size_t	 pt_flags_text(const struct machine *, uint64_t entry, bool leaf,
 bool	tlb_probe(struct machine *, uint32_t asid, uint64_t vpn,
 	    uint32_t *slot);
 uint32_t tlb_fill(struct machine *, uint32_t asid, uint64_t vpn,
-	    uint64_t frame, uint64_t pte_pa, uint8_t w, uint8_t u, uint8_t nx,
-	    uint8_t dirty, bool *evicted, uint64_t *old_vpn);
+	    uint64_t frame, uint64_t gframe, uint64_t pte_pa, uint8_t w,
+	    uint8_t u, uint8_t nx, uint8_t dirty, bool *evicted,
+	    uint64_t *old_vpn);
 void	tlb_touch(struct machine *, uint32_t slot);
 uint64_t tlb_flush_all(struct machine *);
 uint64_t tlb_flush_page(struct machine *, uint32_t asid, uint64_t vpn);

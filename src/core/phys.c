@@ -1,16 +1,58 @@
 /*
- * phys.c - writing simulated physical memory and the disk.  Every write
- * saves the old bytes in the journal first (when there is one), so a
- * step can be undone; reads go straight to the sparse store.
+ * phys.c - reading and writing a machine's physical memory and its disk.
+ * Every write saves the old bytes in the journal first (when there is
+ * one), so a step can be undone.  A guest's physical memory lives in
+ * host frames: a guest-physical address is translated through the VMM's
+ * backing map; an unbacked guest frame reads as zeros, and the guest
+ * OS's own first write to one has the VMM back it (vmx.c).
  */
 #include <string.h>
 
 #include "machine.h"
 
+/* The store holding *pa of m's physical memory, *pa made a host
+ * address; NULL when it is an unbacked guest frame (and !create). */
+static struct mem *
+resolve(struct machine *m, uint64_t *pa, bool create)
+{
+	uint64_t gfn, hf;
+
+	if (m->cpu == m)
+		return m->phys;
+	gfn = *pa >> m->c.page_bits;
+	if (gfn >= m->gframes)
+		return NULL;
+	hf = m->backing[gfn];
+	if (hf == 0) {
+		if (!create || (hf = vmm_back(m, gfn)) == NONE64)
+			return NULL;
+		hf++;
+	}
+	*pa = ((hf - 1) << m->c.page_bits) | (*pa & (m->c.page - 1));
+	return m->cpu->phys;
+}
+
+/* The host physical address of a guest-physical one (NONE64 unbacked);
+ * natively the same address. */
+uint64_t
+phys_host(const struct machine *m, uint64_t pa)
+{
+	uint64_t gfn, hf;
+
+	if (m->cpu == m)
+		return pa;
+	gfn = pa >> m->c.page_bits;
+	if (gfn >= m->gframes || (hf = m->backing[gfn]) == 0)
+		return NONE64;
+	return ((hf - 1) << m->c.page_bits) | (pa & (m->c.page - 1));
+}
+
 uint64_t
 phys_read(const struct machine *m, uint64_t pa, unsigned size)
 {
-	return mem_read(m->phys, pa, size);
+	struct mem *s = resolve((struct machine *)(uintptr_t)m, &pa, false);
+
+	return s == NULL ? 0 : mem_read(s, pa, size);
 }
 
 /* Write n bytes at addr of store s, journaling the old bytes. */
@@ -42,6 +84,30 @@ store_write(struct machine *m, struct mem *s, uint64_t addr,
 	}
 }
 
+/* Write n bytes at pa of m's memory, page by page (a guest's pages
+ * may lie anywhere in the host). */
+static void
+phys_store(struct machine *m, uint64_t pa, const uint8_t *src, uint64_t n,
+    bool zero)
+{
+	uint64_t k, a;
+	struct mem *s;
+
+	while (n > 0) {
+		k = m->c.page - (pa & (m->c.page - 1));
+		if (k > n)
+			k = n;
+		a = pa;
+		s = resolve(m, &a, !zero);
+		if (s != NULL && (!zero || mem_chunk(s, a) != NULL))
+			store_write(m, s, a, src, k);
+		if (src != NULL)
+			src += k;
+		pa += k;
+		n -= k;
+	}
+}
+
 void
 phys_write(struct machine *m, uint64_t pa, uint64_t v, unsigned size)
 {
@@ -50,35 +116,37 @@ phys_write(struct machine *m, uint64_t pa, uint64_t v, unsigned size)
 
 	for (i = 0; i < size; i++)
 		b[i] = (uint8_t)(v >> (8 * i));
-	store_write(m, m->phys, pa, b, size);
+	phys_store(m, pa, b, size, false);
 }
 
 void
 phys_write_bytes(struct machine *m, uint64_t pa, const uint8_t *p, uint64_t n)
 {
-	store_write(m, m->phys, pa, p, n);
+	phys_store(m, pa, p, n, false);
 }
 
-/* Zero a range; chunks never written stay absent (they read as 0). */
+/* Zero a range; chunks never written stay absent (they read as 0), and
+ * an unbacked guest frame stays unbacked. */
 void
 phys_zero(struct machine *m, uint64_t pa, uint64_t n)
 {
-	uint64_t off, k;
+	uint64_t k;
 
 	while (n > 0) {
-		off = pa & (MEM_CHUNK - 1);
-		k = MEM_CHUNK - off;
+		k = MEM_CHUNK - (pa & (MEM_CHUNK - 1));
+		if (k > m->c.page - (pa & (m->c.page - 1)))
+			k = m->c.page - (pa & (m->c.page - 1));
 		if (k > n)
 			k = n;
-		if (mem_chunk(m->phys, pa) != NULL)
-			store_write(m, m->phys, pa, NULL, k);
+		phys_store(m, pa, NULL, k, true);
 		pa += k;
 		n -= k;
 	}
 }
 
-/* Copy between a frame and a disk slot, chunk by chunk, skipping source
- * chunks that were never written (zeros) when the target is absent too. */
+/* Copy one page between stores, chunk by chunk, skipping source chunks
+ * that were never written (zeros) when the target is absent too.  A NULL
+ * source reads as zeros. */
 static void
 copy_page(struct machine *m, struct mem *dst, uint64_t da,
     const struct mem *src, uint64_t sa)
@@ -91,7 +159,7 @@ copy_page(struct machine *m, struct mem *dst, uint64_t da,
 		k = MEM_CHUNK - off;
 		if (k > n)
 			k = n;
-		c = mem_chunk(src, sa);
+		c = src == NULL ? NULL : mem_chunk(src, sa);
 		if (c != NULL)
 			store_write(m, dst, da, c + off, k);
 		else if (mem_chunk(dst, da) != NULL)
@@ -105,13 +173,18 @@ copy_page(struct machine *m, struct mem *dst, uint64_t da,
 void
 disk_store(struct machine *m, uint32_t slot, uint64_t frame)
 {
-	copy_page(m, m->disk, (uint64_t)slot << m->c.page_bits, m->phys,
-	    frame << m->c.page_bits);
+	uint64_t a = frame << m->c.page_bits;
+	const struct mem *s = resolve(m, &a, false);
+
+	copy_page(m, m->disk, (uint64_t)slot << m->c.page_bits, s, a);
 }
 
 void
 disk_load(struct machine *m, uint32_t slot, uint64_t frame)
 {
-	copy_page(m, m->phys, frame << m->c.page_bits, m->disk,
-	    (uint64_t)slot << m->c.page_bits);
+	uint64_t a = frame << m->c.page_bits;
+	struct mem *s = resolve(m, &a, true);
+
+	if (s != NULL)
+		copy_page(m, s, a, m->disk, (uint64_t)slot << m->c.page_bits);
 }

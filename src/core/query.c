@@ -28,6 +28,28 @@ const char *const engine_show_names[] = {
 
 static const char *const fault_words[] = { "none", "page", "protection",
 	"segv" };
+static const char *const insn_words[] = { "none", "native", "exit", "trap",
+	"translated", "silent" };
+static const char *const mode_words[] = { "none", "root", "non-root",
+	"guest" };
+static const unsigned exit_numbers[] = { 0, 1, 2, 10, 12, 14, 16, 18, 28,
+	30, 46, 48, 49 };
+
+static unsigned
+exit_reason_of(unsigned i)
+{
+	return exit_numbers[i];
+}
+
+/* The OS whose view counts: the guest running, else the host. */
+static const struct machine *
+query_os(const struct machine *m)
+{
+	if ((m->r.mode == MODE_NONROOT || m->r.mode == MODE_GUEST) &&
+	    m->r.guest != 0)
+		return m->vms[m->r.guest - 1];
+	return m;
+}
 
 static int
 num(struct qval *q, uint64_t v)
@@ -56,7 +78,7 @@ int
 engine_query(const struct engine *e, const char *name, struct qval *q,
     struct verr *err)
 {
-	const struct machine *m = e->m;
+	const struct machine *m = e->m, *x = query_os(m);
 	const struct regs *r = &m->r;
 	const struct last *l = &r->last;
 	unsigned long n;
@@ -64,8 +86,10 @@ engine_query(const struct engine *e, const char *name, struct qval *q,
 	int i;
 
 	memset(q, 0, sizeof *q);
-	if (strcmp(name, "pa") == 0 || strcmp(name, "gpa") == 0)
+	if (strcmp(name, "pa") == 0)
 		return l->has_pa ? num(q, l->pa) : none(q);
+	if (strcmp(name, "gpa") == 0)
+		return l->has_pa ? num(q, l->gpa) : none(q);
 	if (strcmp(name, "value") == 0) {
 		if (!l->has_pa)
 			return none(q);
@@ -107,16 +131,24 @@ engine_query(const struct engine *e, const char *name, struct qval *q,
 		return l->has_pte ? num(q, phys_read(m, l->pte_addr,
 		    m->c.pt == PT_INVERTED ? 8 : m->c.pte)) : none(q);
 	if (strcmp(name, "pf.code") == 0)
-		return r->pf_valid ? num(q, r->pf_code) : none(q);
-	if (strcmp(name, "exit") == 0 || strcmp(name, "exit.code") == 0 ||
-	    strcmp(name, "insn") == 0 || strcmp(name, "hypercall") == 0)
-		return none(q);
+		return x->r.pf_valid ? num(q, x->r.pf_code) : none(q);
+	if (strcmp(name, "exit") == 0)
+		return r->cmd_exit ? word(q, engine_exit_names[r->cmd_exit -
+		    1]) : none(q);
+	if (strcmp(name, "exit.code") == 0)
+		return r->cmd_exit ? num(q, exit_reason_of(r->cmd_exit - 1)) :
+		    none(q);
+	if (strcmp(name, "insn") == 0)
+		return r->insn_res ? word(q, insn_words[r->insn_res]) : none(q);
+	if (strcmp(name, "hypercall") == 0)
+		return word(q, r->hcall == 1 ? "ok" : r->hcall == 2 ?
+		    "refused" : "none");
 	if (strcmp(name, "mode") == 0)
-		return word(q, "none");
+		return word(q, mode_words[r->mode]);
 	if (strncmp(name, "exits.", 6) == 0) {
 		for (i = 0; engine_exit_names[i] != NULL; i++)
 			if (strcmp(name + 6, engine_exit_names[i]) == 0)
-				return num(q, 0);
+				return num(q, r->exits_by[i]);
 		return verr_set(err, NULL, "%s: no such exit reason", name);
 	}
 	if (strcmp(name, "accesses") == 0)
@@ -126,9 +158,9 @@ engine_query(const struct engine *e, const char *name, struct qval *q,
 	if (strcmp(name, "tlb.misses") == 0)
 		return num(q, r->tlb_misses);
 	if (strcmp(name, "faults") == 0)
-		return num(q, r->faults);
+		return num(q, x->r.faults);
 	if (strcmp(name, "writebacks") == 0)
-		return num(q, r->writebacks);
+		return num(q, x->r.writebacks);
 	if (strcmp(name, "exits") == 0)
 		return num(q, r->exits);
 	if (strcmp(name, "cycles") == 0)
@@ -166,6 +198,10 @@ proc_name_by_asid(const struct machine *m, uint64_t asid)
 {
 	uint32_t i;
 
+	if (m->r.mode != MODE_NONE && m->r.guest != 0 && m->cpu == m &&
+	    (m->r.mode == MODE_NONROOT || m->r.mode == MODE_GUEST))
+		m = m->vms[m->r.guest - 1];
+
 	for (i = 0; i < m->r.nprocs; i++)
 		if (m->procs[i].live && m->procs[i].asid == asid)
 			return m->procs[i].name;
@@ -183,9 +219,11 @@ fmt_split(const struct engine *e, const struct event *ev, struct strbuf *b)
 	sb_printf(b, "%s 0x%llx", acc_word(ev->d), ULL(ev->a));
 	if (((ev->d >> 4) & 0xf) != 1)
 		sb_printf(b, " size %llu", ULL((ev->d >> 4) & 0xf));
-	sb_printf(b, " (%s, asid %llu): vpn 0x%llx offset 0x%llx",
-	    (ev->d & 0x100) ? "kernel" : "user", ULL(ev->e), ULL(ev->b),
-	    ULL(ev->c));
+	sb_printf(b, " (%s%s, asid %llu", ev->level ? "guest " : "",
+	    (ev->d & 0x100) ? "kernel" : "user", ULL(ev->e));
+	if (ev->level)
+		sb_printf(b, ", vpid %u", ev->level);
+	sb_printf(b, "): vpn 0x%llx offset 0x%llx", ULL(ev->b), ULL(ev->c));
 	if (m->c.pt == PT_RADIX && m->levels > 1) {
 		sb_printf(b, " =");
 		for (i = 1; i <= m->levels; i++)
@@ -217,6 +255,227 @@ fmt_fault(const struct event *ev, struct strbuf *b)
 	}
 }
 
+static bool
+amd(const struct machine *m)
+{
+	return m->c.vendor == VENDOR_AMD;
+}
+
+static unsigned
+svm_code(unsigned reason)
+{
+	switch (reason) {
+	case EXIT_EXCEPTION:
+		return 0x4e;
+	case EXIT_EXTINT:
+		return 0x60;
+	case EXIT_TRIPLE:
+		return 0x7f;
+	case EXIT_CPUID:
+		return 0x72;
+	case EXIT_HLT:
+		return 0x78;
+	case EXIT_INVLPG:
+		return 0x79;
+	case EXIT_RDTSC:
+		return 0x6e;
+	case EXIT_VMCALL:
+		return 0x81;
+	case EXIT_CR:
+		return 0x13;
+	case EXIT_IO:
+		return 0x7b;
+	case EXIT_DESC:
+		return 0x67;
+	default:
+		return 0x400;
+	}
+}
+
+static const char *
+exit_word(unsigned reason)
+{
+	int k = exit_index(reason);
+
+	return k < 0 ? "?" : engine_exit_names[k];
+}
+
+static const char *const insn_result_words[] = { "none", "runs natively",
+	"exits", "traps to the VMM", "is translated into a VMM call",
+	"runs silently wrong" };
+
+static void
+fmt_vmx(const struct engine *e, const struct event *ev, struct strbuf *b)
+{
+	const struct machine *m = e->m, *g;
+	const struct op *o = engine_op(e, ev->op);
+	static const char *const act[] = { "", "emulates it", "backs",
+		"repairs", "handles the hypercall", "loads the guest's CR3",
+		"drops the guest's TLB entry for", "handles the interrupt",
+		"finds no guest memory at" };
+
+	switch (ev->kind) {
+	case EV_VM:
+		g = m->vms[ev->a];
+		sb_printf(b, "vm %s: %llu frames of guest-physical memory, "
+		    "%s %s%s", g->vmname, ULL(ev->c), amd(m) ? "ASID" : "VPID",
+		    "", "");
+		sb_printf(b, "%llu, %s, mmu %s", ULL(ev->d),
+		    g->cpumode == CPU_VTX ? (amd(m) ? "SVM" : "VT-x") :
+		    g->cpumode == CPU_BT ? "binary translation" :
+		    "trap-and-emulate", g->mmu == MMU_NESTED ? (amd(m) ?
+		    "nested (NPT)" : "nested (EPT)") : g->mmu == MMU_SHADOW ?
+		    "shadow" : "pv");
+		if (ev->flags & EVF_DISK)
+			sb_printf(b, "; backed lazily, frame by frame");
+		else
+			sb_printf(b, "; backed by host frames 0x%llx..0x%llx",
+			    ULL(ev->b), ULL(ev->b + ev->c - 1));
+		if (g->vmcs.eptp)
+			sb_printf(b, "; %s root at 0x%llx", amd(m) ? "nCR3" :
+			    "EPT", ULL(g->vmcs.eptp));
+		break;
+	case EV_EPT_BUILD:
+		if (ev->flags & EVF_LEAF)
+			sb_printf(b, "VMM fills the %s level-%llu table at "
+			    "0x%llx: gfn 0x%llx..0x%llx -> their host frames",
+			    amd(m) ? "NPT" : "EPT", ULL(ev->b), ULL(ev->a),
+			    ULL(ev->c), ULL(ev->c + ev->d - 1));
+		else
+			sb_printf(b, "VMM: new %s level-%llu table in frame "
+			    "0x%llx", amd(m) ? "NPT" : "EPT", ULL(ev->b),
+			    ULL(ev->a));
+		break;
+	case EV_VMXON:
+		if (ev->flags & EVF_MATCH)
+			sb_printf(b, "%s: the CPU leaves VMX operation",
+			    amd(m) ? "EFER.SVME=0" : "VMXOFF");
+		else
+			sb_printf(b, "%s: the CPU enters VMX root operation "
+			    "(the VMM runs here)", amd(m) ? "EFER.SVME=1" :
+			    "VMXON");
+		break;
+	case EV_LAUNCH:
+		g = m->vms[ev->a];
+		if (g->cpumode != CPU_VTX)
+			sb_printf(b, "VMM %s guest %s deprivileged: its kernel "
+			    "in ring 1, its users in ring 3, the VMM in ring 0",
+			    (ev->flags & EVF_MATCH) ? "resumes" : "starts",
+			    g->vmname);
+		else if (amd(m))
+			sb_printf(b, "VMRUN %s: the CPU saves host state, checks "
+			    "and loads the VMCB", g->vmname);
+		else
+			sb_printf(b, "%s %s: the CPU checks the VMCS (launch "
+			    "state %s)", (ev->flags & EVF_MATCH) ? "VMRESUME" :
+			    "VMLAUNCH", g->vmname, (ev->flags & EVF_MATCH) ?
+			    "launched" : "clear");
+		break;
+	case EV_ENTRY:
+		g = m->vms[ev->a];
+		if (ev->flags & EVF_MATCH)
+			sb_printf(b, "VMM returns to %s (iret to ring 1)",
+			    g->vmname);
+		else
+			sb_printf(b, "VM entry: the CPU loads %s's state from "
+			    "the %s (CR3 0x%llx) and runs it in non-root mode",
+			    g->vmname, amd(m) ? "VMCB" : "VMCS", ULL(ev->b));
+		if (ev->flags & EVF_FREE)
+			sb_printf(b, "; untagged TLB flushed (%llu)",
+			    ULL(ev->c));
+		break;
+	case EV_EXIT:
+		if (ev->flags & EVF_MATCH) {
+			sb_printf(b, "trap: the deprivileged guest kernel "
+			    "faults (#GP in ring 1); the VMM in ring 0 takes "
+			    "over");
+			break;
+		}
+		if (amd(m))
+			sb_printf(b, "#VMEXIT 0x%x (%s)", svm_code((unsigned)
+			    ev->a), exit_word((unsigned)ev->a));
+		else
+			sb_printf(b, "VM exit: reason %llu (%s)", ULL(ev->a),
+			    exit_word((unsigned)ev->a));
+		if (ev->b)
+			sb_printf(b, ", qualification 0x%llx", ULL(ev->b));
+		if (ev->c != NONE64)
+			sb_printf(b, ", guest-linear 0x%llx", ULL(ev->c));
+		if (ev->a == EXIT_EPT_VIOL || ev->a == EXIT_EPT_MISC)
+			sb_printf(b, ", guest-physical 0x%llx", ULL(ev->d));
+		sb_printf(b, "; the CPU saves the guest state and loads the "
+		    "host's (root mode)");
+		if (ev->flags & EVF_FREE)
+			sb_printf(b, "; untagged TLB flushed (%llu)",
+			    ULL(ev->e));
+		break;
+	case EV_VMM:
+		sb_printf(b, "VMM %s", act[ev->a < 9 ? ev->a : 0]);
+		switch (ev->a) {
+		case VMM_BACK:
+			sb_printf(b, " gfn 0x%llx with host frame 0x%llx and "
+			    "maps it in the %s", ULL(ev->b), ULL(ev->c),
+			    amd(m) ? "NPT" : "EPT");
+			break;
+		case VMM_REPAIR:
+			sb_printf(b, " the malformed %s entry at 0x%llx",
+			    amd(m) ? "NPT" : "EPT", ULL(ev->c));
+			break;
+		case VMM_INVLPG:
+			sb_printf(b, " 0x%llx", ULL(ev->b));
+			break;
+		case VMM_CR3:
+			sb_printf(b, " (0x%llx)", ULL(ev->b));
+			break;
+		case VMM_IRQ:
+			sb_printf(b, "; the host keeps running in root mode "
+			    "until vmresume");
+			break;
+		case VMM_EMULATE:
+			if (ev->b < INSN_N)
+				sb_printf(b, ": %s%s", insn_names[ev->b],
+				    ev->b == INSN_HLT ? " (and resumes the "
+				    "guest at once)" : ev->b == INSN_OUT ||
+				    ev->b == INSN_IN ? " on its virtual device" :
+				    "");
+			break;
+		default:
+			break;
+		}
+		break;
+	case EV_INSN:
+		if (ev->a >= INSN_N) {
+			sb_printf(b, "external interrupt: %s", ev->b == IR_NATIVE ?
+			    "delivered to the guest (no exit)" : "it belongs to "
+			    "the host");
+			break;
+		}
+		sb_printf(b, "%s", insn_names[ev->a]);
+		if (ev->a == INSN_INVLPG)
+			sb_printf(b, " 0x%llx", ULL(ev->c));
+		else if (ev->a == INSN_OUT || ev->a == INSN_IN)
+			sb_printf(b, " port 0x%llx", ULL(ev->c));
+		else if (ev->a == INSN_MOVCR3 && o != NULL)
+			sb_printf(b, " %s", o->name);
+		sb_printf(b, " %s", insn_result_words[ev->b < 6 ? ev->b : 0]);
+		if (ev->b == IR_SILENT && ev->a == INSN_POPF)
+			sb_printf(b, ": the guest asked for IF=0, but at CPL 1 "
+			    "the CPU ignores IF, which stays %llu: the guest "
+			    "believes interrupts are off while they are on",
+			    ULL(ev->d));
+		else if (ev->b == IR_SILENT && ev->a == INSN_SGDT)
+			sb_printf(b, ": the guest reads GDTR base 0x%llx, the "
+			    "VMM's, not its own", ULL(ev->d));
+		break;
+	case EV_VMCS:
+		sb_printf(b, "%s control %s exiting: %s", amd(m) ? "VMCB" :
+		    "VMCS", vmcs_ctl_names[ev->a], ev->b ? "on" : "off");
+		break;
+	default:
+		break;
+	}
+}
+
 static void
 format(const struct engine *e, const struct event *ev, struct strbuf *b)
 {
@@ -242,6 +501,11 @@ format(const struct engine *e, const struct event *ev, struct strbuf *b)
 			    ev->d > 1 ? " (and the frames after it)" : "");
 		break;
 	case EV_CR3:
+		if (ev->e)
+			sb_printf(b, "mov-cr3 %s: ",
+			    insn_result_words[ev->e - 1]);
+		if (ev->d)
+			sb_printf(b, "guest (vpid %llu) ", ULL(ev->d));
 		if (m->c.pt == PT_INVERTED)
 			sb_printf(b, "context switch: %s runs (asid %llu; one "
 			    "inverted table serves every process)",
@@ -365,6 +629,50 @@ format(const struct engine *e, const struct event *ev, struct strbuf *b)
 		break;
 	case EV_SET_DIRTY:
 		break;
+	case EV_VM:
+	case EV_EPT_BUILD:
+	case EV_VMXON:
+	case EV_LAUNCH:
+	case EV_ENTRY:
+	case EV_EXIT:
+	case EV_VMM:
+	case EV_INSN:
+	case EV_VMCS:
+		fmt_vmx(e, ev, b);
+		break;
+	case EV_NWALK:
+		sb_printf(b, "%s L%u for gpa 0x%llx: entry %llu at 0x%llx = "
+		    "0x%llx", amd(m) ? "NPT" : "EPT", ev->level, ULL(ev->c),
+		    ULL(ev->d), ULL(ev->a), ULL(ev->b));
+		if (!(ev->flags & EVF_PRESENT))
+			sb_printf(b, ": %s", (ev->b & 3) == 2 &&
+			    m->c.format == FMT_X86 ? "malformed (write "
+			    "without read)" : "not present");
+		else if (ev->flags & EVF_LEAF)
+			sb_printf(b, " -> host frame 0x%llx",
+			    ULL(pt_next(m, ev->b) >> m->c.page_bits));
+		else
+			sb_printf(b, " -> table 0x%llx", ULL(pt_next(m, ev->b)));
+		break;
+	case EV_GWALK:
+		pt_flags_text(m, ev->b, (ev->flags & EVF_LEAF) != 0, fl,
+		    sizeof fl);
+		sb_printf(b, "guest walk L%u: entry %llu at gpa 0x%llx (host "
+		    "0x%llx) = 0x%llx (%s)", ev->level, ULL(ev->d), ULL(ev->c),
+		    ULL(ev->a), ULL(ev->b), fl);
+		if (!(ev->flags & EVF_PRESENT))
+			sb_printf(b, ": not present");
+		else if (ev->flags & EVF_DENIED)
+			sb_printf(b, ": rights refuse this access");
+		else if (ev->flags & EVF_LEAF)
+			sb_printf(b, " -> gfn 0x%llx", ULL(pt_next(m, ev->b) >>
+			    m->c.page_bits));
+		else
+			sb_printf(b, " -> guest table 0x%llx",
+			    ULL(pt_next(m, ev->b)));
+		if (ev->flags & EVF_SET_A)
+			sb_printf(b, ", A set");
+		break;
 	case EV_FAULT:
 		fmt_fault(ev, b);
 		break;
@@ -413,6 +721,8 @@ format(const struct engine *e, const struct event *ev, struct strbuf *b)
 		else
 			sb_printf(b, "%s pa 0x%llx = 0x%llx", acc_word(ev->d),
 			    ULL(ev->a), ULL(ev->b));
+		if (ev->level)
+			sb_printf(b, " (gpa 0x%llx)", ULL(ev->c));
 		if (ev->flags & EVF_SET_A)
 			sb_printf(b, ", D set in the entry");
 		break;
@@ -636,6 +946,10 @@ show_frames(const struct machine *m, struct strbuf *b)
 			sb_printf(b, " 0x%llx table L%u of %s\n",
 			    ULL(top - 1 - f), t->level,
 			    m->procs[t->proc].name);
+		else if (t->kind == TF_GUEST || t->kind == TF_EPT)
+			sb_printf(b, " 0x%llx %s of the guest with vpid %u\n",
+			    ULL(top - 1 - f), t->kind == TF_GUEST ?
+			    "guest memory" : "EPT table", t->proc);
 		else
 			sb_printf(b, " 0x%llx %s\n", ULL(top - 1 - f),
 			    t->kind == TF_ANCHOR ? "hash anchor table" :
@@ -668,6 +982,59 @@ show_disk(const struct machine *m, struct strbuf *b)
 		sb_printf(b, "(disk empty)\n");
 }
 
+static void
+show_vmcs(const struct machine *m, struct strbuf *b)
+{
+	const struct machine *g;
+	const struct vmcs *v;
+	unsigned i;
+
+	sb_printf(b, "mode %s\n", mode_words[m->r.mode]);
+	if (m->r.guest == 0) {
+		sb_printf(b, "no guest has run yet%s\n", m->r.nvms ? "" :
+		    " (and none exists)");
+		return;
+	}
+	g = m->vms[m->r.guest - 1];
+	v = &g->vmcs;
+	sb_printf(b, "%s of %s (%s %u), %s\n", amd(m) ? "VMCB" : "VMCS",
+	    g->vmname, amd(m) ? "ASID" : "VPID", g->vpid, v->launched ?
+	    "launched" : "clear");
+	sb_printf(b, "guest state: CR3 0x%llx, GDTR base 0x%llx, IF %u "
+	    "(the guest believes %u)\n", ULL(v->guest_cr3),
+	    ULL(v->guest_gdtr), v->real_if, v->want_if);
+	sb_printf(b, "host state: CR3 0x%llx, GDTR base 0x%llx\n",
+	    ULL(v->host_cr3), ULL(v->host_gdtr));
+	sb_printf(b, "controls:");
+	for (i = 0; i < CTL_N; i++)
+		sb_printf(b, " %s=%s", vmcs_ctl_names[i], v->ctl[i] ? "on" :
+		    "off");
+	sb_printf(b, "\n");
+	if (v->eptp)
+		sb_printf(b, "%s 0x%llx\n", amd(m) ? "nCR3" : "EPTP",
+		    ULL(v->eptp));
+	if (v->exit_valid) {
+		sb_printf(b, "last exit: reason %llu (%s)", ULL(v->exit_reason),
+		    exit_word((unsigned)v->exit_reason));
+		if (amd(m))
+			sb_printf(b, ", SVM exit code 0x%x",
+			    svm_code((unsigned)v->exit_reason));
+		sb_printf(b, ", qualification 0x%llx", ULL(v->exit_qual));
+		if (v->gla_valid)
+			sb_printf(b, ", guest-linear 0x%llx", ULL(v->exit_gla));
+		if (v->gpa_valid)
+			sb_printf(b, ", guest-physical 0x%llx",
+			    ULL(v->exit_gpa));
+		sb_printf(b, "\n");
+	}
+	sb_printf(b, "exits %llu:", ULL(m->r.exits));
+	for (i = 0; i < N_EXIT_NAMES; i++)
+		if (m->r.exits_by[i])
+			sb_printf(b, " %s %llu", engine_exit_names[i],
+			    ULL(m->r.exits_by[i]));
+	sb_printf(b, "\n");
+}
+
 int
 engine_show(const struct engine *e, const char *what, struct strbuf *b,
     struct verr *err)
@@ -679,13 +1046,13 @@ engine_show(const struct engine *e, const char *what, struct strbuf *b,
 	else if (strcmp(what, "tlb") == 0)
 		show_tlb(m, b);
 	else if (strcmp(what, "pt") == 0)
-		show_pt(m, b);
+		show_pt(query_os(m), b);
 	else if (strcmp(what, "frames") == 0)
-		show_frames(m, b);
+		show_frames(query_os(m), b);
 	else if (strcmp(what, "disk") == 0)
-		show_disk(m, b);
+		show_disk(query_os(m), b);
 	else if (strcmp(what, "vmcs") == 0)
-		sb_printf(b, "no guest: VMX is off (mode none)\n");
+		show_vmcs(m, b);
 	else
 		return verr_set(err, NULL, "show: '%s' is not one of tlb, pt, "
 		    "frames, disk, vmcs, stats", what);

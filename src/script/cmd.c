@@ -75,6 +75,18 @@ static int	cmd_parse_show(const struct cmd_entry *,
 static int	cmd_parse_help(const struct cmd_entry *,
 		    const struct lex_line *, struct cmd_parsed *,
 		    struct lex_err *);
+static int	cmd_parse_vm(const struct cmd_entry *,
+		    const struct lex_line *, struct cmd_parsed *,
+		    struct lex_err *);
+static int	cmd_parse_vmx(const struct cmd_entry *,
+		    const struct lex_line *, struct cmd_parsed *,
+		    struct lex_err *);
+static int	cmd_parse_insn(const struct cmd_entry *,
+		    const struct lex_line *, struct cmd_parsed *,
+		    struct lex_err *);
+static int	cmd_parse_vmcs(const struct cmd_entry *,
+		    const struct lex_line *, struct cmd_parsed *,
+		    struct lex_err *);
 
 static int	cmd_exec_machine(struct session *, const struct cmd_parsed *);
 static int	cmd_exec_op(struct session *, const struct cmd_parsed *);
@@ -147,6 +159,44 @@ const struct cmd_entry cmd_table[] = {
 	  .help = "the current process fetches an instruction",
 	  .flags = CMD_OP | CMD_ACCESS | CMD_ECHO,
 	  .parse = cmd_parse_access, .exec = cmd_exec_op },
+	{ .name = "vm",
+	  .usage = "NAME [mmu=shadow|nested|pv] [cpu=vtx|classic|bt] "
+	    "[memory=SIZE] [backing=eager|lazy] [vpid=N]",
+	  .help = "a guest with its own guest-physical memory, OS and VMCS",
+	  .flags = CMD_OP | CMD_ECHO,
+	  .parse = cmd_parse_vm, .exec = cmd_exec_op },
+	{ .name = "vmxon", .usage = "",
+	  .help = "the CPU enters VMX root operation",
+	  .flags = CMD_OP | CMD_ECHO,
+	  .parse = cmd_parse_vmx, .exec = cmd_exec_op },
+	{ .name = "vmxoff", .usage = "",
+	  .help = "the CPU leaves VMX operation",
+	  .flags = CMD_OP | CMD_ECHO,
+	  .parse = cmd_parse_vmx, .exec = cmd_exec_op },
+	{ .name = "vmlaunch", .usage = "NAME",
+	  .help = "the first VM entry into a guest",
+	  .flags = CMD_OP | CMD_ECHO,
+	  .parse = cmd_parse_vmx, .exec = cmd_exec_op },
+	{ .name = "vmresume", .usage = "NAME",
+	  .help = "a later VM entry into a launched guest",
+	  .flags = CMD_OP | CMD_ECHO,
+	  .parse = cmd_parse_vmx, .exec = cmd_exec_op },
+	{ .name = "interrupt", .usage = "",
+	  .help = "an external interrupt: VM exit to the host, which stays "
+	    "in root mode",
+	  .flags = CMD_OP | CMD_ECHO,
+	  .parse = cmd_parse_vmx, .exec = cmd_exec_op },
+	{ .name = "insn", .usage = "NAME [ARG]",
+	  .help = "the current context executes cpuid, hlt, invlpg VA, "
+	    "out PORT, in PORT, vmcall, mov-cr3 PROCESS, popf, sgdt or "
+	    "rdtsc",
+	  .flags = CMD_OP | CMD_ECHO,
+	  .parse = cmd_parse_insn, .exec = cmd_exec_op },
+	{ .name = "vmcs", .usage = "KEY=on|off",
+	  .help = "change an execution control of the current guest's "
+	    "VMCS",
+	  .flags = CMD_OP | CMD_ECHO,
+	  .parse = cmd_parse_vmcs, .exec = cmd_exec_op },
 	{ .name = "expect", .usage = "NAME [OP] VALUE",
 	  .help = "check a value (OP: == != < <= > >=); a difference fails "
 	    "the file",
@@ -1067,6 +1117,191 @@ cmd_parse_ask(const struct cmd_entry *ce, const struct lex_line *l,
 	p->text = l->s + off;
 	p->textlen = last - off;
 	return (0);
+}
+
+/* The index of word w in list (n words), or -1 with an error. */
+static int
+cmd_choice(const char *what, const struct lex_word *w,
+    const char *const *list, size_t n, struct lex_err *e)
+{
+	char q[LEX_QUOTE_SIZE], all[256];
+	size_t i, off = 0;
+	int r;
+
+	for (i = 0; i < n; i++)
+		if (lex_eq(w, list[i]))
+			return ((int)i);
+	all[0] = '\0';
+	for (i = 0; i < n && off < sizeof all; i++) {
+		r = snprintf(all + off, sizeof all - off, "%s%s", i == 0 ? "" :
+		    i + 1 == n ? " or " : ", ", list[i]);
+		if (r < 0)
+			break;
+		off += (size_t)r;
+	}
+	lex_quote(q, sizeof q, w->s, w->len);
+	lex_error(e, w->col, "%s: expected %s, got %s", what, all, q);
+	return (-1);
+}
+
+static int
+cmd_parse_vm(const struct cmd_entry *ce, const struct lex_line *l,
+    struct cmd_parsed *p, struct lex_err *e)
+{
+	static const char *const mmus[] = { "nested", "shadow", "pv" };
+	static const char *const cpus[] = { "vtx", "classic", "bt" };
+	static const char *const backs[] = { "eager", "lazy" };
+	const struct lex_word *w;
+	struct lex_word k, v;
+	size_t i;
+	int r, c;
+	bool named = false;
+
+	op_init(&p->op, OP_VM);
+	p->op.asid = -1;
+	for (i = 1; i < l->nwords; i++) {
+		w = &l->w[i];
+		if ((r = cmd_option(ce, w, &k, &v, e)) < 0)
+			return (-1);
+		if (r == 0) {
+			if (named)
+				return (cmd_unexpected(ce, w, e));
+			if (cmd_name(ce, p, w, e) != 0)
+				return (-1);
+			named = true;
+		} else if (lex_eq(&k, "mmu")) {
+			if (cmd_note(ce, p, "mmu", w->col, e) != 0 ||
+			    (c = cmd_choice("mmu", &v, mmus, 3, e)) < 0)
+				return (-1);
+			p->op.mmu = (unsigned)c;
+		} else if (lex_eq(&k, "cpu")) {
+			if (cmd_note(ce, p, "cpu", w->col, e) != 0 ||
+			    (c = cmd_choice("cpu", &v, cpus, 3, e)) < 0)
+				return (-1);
+			p->op.cpu = (unsigned)c;
+		} else if (lex_eq(&k, "backing")) {
+			if (cmd_note(ce, p, "backing", w->col, e) != 0 ||
+			    (c = cmd_choice("backing", &v, backs, 2, e)) < 0)
+				return (-1);
+			p->op.lazy = c == 1;
+		} else if (lex_eq(&k, "memory")) {
+			if (cmd_note(ce, p, "memory", w->col, e) != 0)
+				return (-1);
+			if (lex_number(&v, &p->op.memory, e) != 0)
+				return (lex_prefix(e, "memory"));
+			if (p->op.memory == 0)
+				return (lex_error(e, v.col, "memory: must be "
+				    "more than 0"));
+		} else if (lex_eq(&k, "vpid")) {
+			if (cmd_note(ce, p, "vpid", w->col, e) != 0 ||
+			    cmd_int64("vpid", &v, &p->op.asid, e) != 0)
+				return (-1);
+		} else
+			return (cmd_unknown(ce, &k, e));
+	}
+	if (!named)
+		return (cmd_missing(ce, l, "NAME", e));
+	/* without VT-x there is no EPT: shadow paging by default */
+	if (!cmd_given(p, "mmu") && p->op.cpu != CPU_VTX)
+		p->op.mmu = MMU_SHADOW;
+	return (0);
+}
+
+/* vmxon, vmxoff, interrupt; vmlaunch NAME, vmresume NAME. */
+static int
+cmd_parse_vmx(const struct cmd_entry *ce, const struct lex_line *l,
+    struct cmd_parsed *p, struct lex_err *e)
+{
+	struct lex_word k, v;
+	bool named = strcmp(ce->name, "vmlaunch") == 0 ||
+	    strcmp(ce->name, "vmresume") == 0;
+
+	op_init(&p->op, strcmp(ce->name, "vmxon") == 0 ? OP_VMXON :
+	    strcmp(ce->name, "vmxoff") == 0 ? OP_VMXOFF :
+	    strcmp(ce->name, "interrupt") == 0 ? OP_INTERRUPT :
+	    strcmp(ce->name, "vmlaunch") == 0 ? OP_VMLAUNCH : OP_VMRESUME);
+	if (!named)
+		return (cmd_parse_none(ce, l, p, e));
+	if (l->nwords < 2)
+		return (cmd_missing(ce, l, "NAME", e));
+	if (l->nwords > 2)
+		return (cmd_unexpected(ce, &l->w[2], e));
+	if (cmd_option(ce, &l->w[1], &k, &v, e) != 0)
+		return (-1);
+	return (cmd_name(ce, p, &l->w[1], e));
+}
+
+static int
+cmd_parse_insn(const struct cmd_entry *ce, const struct lex_line *l,
+    struct cmd_parsed *p, struct lex_err *e)
+{
+	int c;
+
+	op_init(&p->op, OP_INSN);
+	if (l->nwords < 2)
+		return (cmd_missing(ce, l, "NAME", e));
+	if ((c = cmd_choice("insn", &l->w[1], insn_names, INSN_N, e)) < 0)
+		return (-1);
+	p->op.insn = (unsigned)c;
+	switch (c) {
+	case INSN_INVLPG:
+	case INSN_OUT:
+	case INSN_IN:
+		if (l->nwords < 3)
+			return (cmd_missing(ce, l, c == INSN_INVLPG ? "VA" :
+			    "PORT", e));
+		if (lex_number(&l->w[2], c == INSN_INVLPG ? &p->op.va :
+		    &p->op.value, e) != 0)
+			return (lex_prefix(e, "insn %s", insn_names[c]));
+		if (c != INSN_INVLPG && p->op.value > 0xffff)
+			return (lex_error(e, l->w[2].col, "insn: a port is 0 "
+			    "to 0xffff"));
+		if (cmd_note(ce, p, c == INSN_INVLPG ? "va" : "port",
+		    l->w[2].col, e) != 0)
+			return (-1);
+		break;
+	case INSN_MOVCR3:
+		if (l->nwords < 3)
+			return (cmd_missing(ce, l, "PROCESS", e));
+		if (cmd_name(ce, p, &l->w[2], e) != 0)
+			return (-1);
+		break;
+	default:
+		if (l->nwords > 2)
+			return (cmd_unexpected(ce, &l->w[2], e));
+		return (0);
+	}
+	if (l->nwords > 3)
+		return (cmd_unexpected(ce, &l->w[3], e));
+	return (0);
+}
+
+static int
+cmd_parse_vmcs(const struct cmd_entry *ce, const struct lex_line *l,
+    struct cmd_parsed *p, struct lex_err *e)
+{
+	static const char *const onoff[] = { "off", "on" };
+	struct lex_word k, v;
+	char q[LEX_QUOTE_SIZE];
+	int c;
+
+	op_init(&p->op, OP_VMCS);
+	if (l->nwords < 2)
+		return (cmd_missing(ce, l, "KEY=on|off", e));
+	if (l->nwords > 2)
+		return (cmd_unexpected(ce, &l->w[2], e));
+	if (!lex_option(&l->w[1], &k, &v) || k.len == 0 || v.len == 0) {
+		lex_quote(q, sizeof q, l->w[1].s, l->w[1].len);
+		return (lex_error(e, l->w[1].col, "vmcs: expected KEY=on or "
+		    "KEY=off, got %s", q));
+	}
+	if ((c = cmd_choice("vmcs", &k, vmcs_ctl_names, CTL_N, e)) < 0)
+		return (-1);
+	p->op.ctl = (unsigned)c;
+	if ((c = cmd_choice("vmcs", &v, onoff, 2, e)) < 0)
+		return (-1);
+	p->op.value = (uint64_t)c;
+	return (cmd_note(ce, p, "key", l->w[1].col, e));
 }
 
 static int

@@ -282,7 +282,7 @@ test_machine_writes(void **state)
 	memcpy(&r0, &m->r, sizeof r0);
 	assert_int_equal(jr_begin_step(&j), 0);
 	J(m, &m->r, sizeof m->r);	/* as the engine saves its regs */
-	slot = tlb_fill(m, 1, 9, 3, 0x1234, 1, 1, 0, 0, &ev, &old);
+	slot = tlb_fill(m, 1, 9, 3, 3, 0x1234, 1, 1, 0, 0, &ev, &old);
 	assert_int_equal(slot, 0);
 	os_frame_take(m, 0, os_new_pobj(m));
 	assert_int_equal(m->tlb[0].valid, 1);

@@ -260,8 +260,8 @@ test_clock_sweep(void **state)
 		take(m, i);
 	assert_int_equal(m->r.hand, 0);
 	/* a TLB entry for frame 1, whose bit the sweep will clear */
-	(void)tlb_fill(m, 1, 0x51, 1, 0, 1, 1, 0, 0, &ev, &old);
-	(void)tlb_fill(m, 1, 0x53, 3, 0, 1, 1, 0, 0, &ev, &old);
+	(void)tlb_fill(m, 1, 0x51, 1, 1, 0, 1, 1, 0, 0, &ev, &old);
+	(void)tlb_fill(m, 1, 0x53, 3, 3, 0, 1, 1, 0, 0, &ev, &old);
 	set_use(m, 1, 1, 0, 1);
 	assert_int_equal(os_choose_victim(m, &cleared, OP_NO_FUTURE), 2);
 	assert_int_equal(cleared, 2);
@@ -1037,9 +1037,9 @@ test_mappers(void **state)
 	assert_int_equal(phys_read(m, 0x6004, 4), 0x9005);
 	assert_int_equal(phys_read(m, 0x7008, 4), 0x9003);
 	pobj_at(m, obj)->frame = 9;
-	(void)tlb_fill(m, 1, 0x10, 9, 0x5000, 1, 1, 0, 0, &ev, &old);
-	(void)tlb_fill(m, 2, 0x20, 9, 0x6004, 0, 1, 0, 0, &ev, &old);
-	(void)tlb_fill(m, 1, 0x99, 3, 0x8000, 1, 1, 0, 0, &ev, &old);
+	(void)tlb_fill(m, 1, 0x10, 9, 9, 0x5000, 1, 1, 0, 0, &ev, &old);
+	(void)tlb_fill(m, 2, 0x20, 9, 9, 0x6004, 0, 1, 0, 0, &ev, &old);
+	(void)tlb_fill(m, 1, 0x99, 3, 3, 0x8000, 1, 1, 0, 0, &ev, &old);
 	assert_int_equal(os_invalidate_mappers(m, obj, &tlbn), 3);
 	assert_int_equal(tlbn, 2);
 	assert_int_equal(phys_read(m, 0x5000, 4), 0);
@@ -1181,7 +1181,7 @@ test_clone(void **state)
 	obj = os_new_pobj(m);
 	os_frame_take(m, 3, obj);
 	r = os_new_rec(m, 0, 0x42, obj, PERM_R, true);
-	(void)tlb_fill(m, 1, 0x42, 3, 0x9000, 0, 1, 0, 0, &ev, &old);
+	(void)tlb_fill(m, 1, 0x42, 3, 3, 0x9000, 0, 1, 0, 0, &ev, &old);
 	(void)os_alloc_tframes(m, 2, 0, TF_TABLE, 1);
 
 	k = machine_clone(m);

@@ -54,7 +54,7 @@ fill(struct machine *m, uint32_t asid, uint64_t vpn, uint64_t frame)
 	struct fill f;
 
 	f.old = 0xdead;
-	f.slot = tlb_fill(m, asid, vpn, frame, 0x1000 + vpn * 4, 1, 1, 0, 0,
+	f.slot = tlb_fill(m, asid, vpn, frame, frame, 0x1000 + vpn * 4, 1, 1, 0, 0,
 	    &f.evicted, &f.old);
 	return f;
 }
@@ -161,7 +161,7 @@ test_fill_fields(void **state)
 	const struct tlbe *t;
 
 	(void)state;
-	s = tlb_fill(m, 3, 0x41, 0x99, 0xabc0, 0, 1, 1, 1, &ev, &old);
+	s = tlb_fill(m, 3, 0x41, 0x99, 0x99, 0xabc0, 0, 1, 1, 1, &ev, &old);
 	assert_false(ev);
 	assert_int_equal(old, 77);	/* untouched without a victim */
 	assert_int_equal(s, 2);		/* set 1 */
