@@ -328,7 +328,7 @@ op_check(struct engine *e, const struct op *o, struct verr *err)
 	unsigned ctx = vmx_ctx_for(e->m, o);
 	struct machine *m = ctx ? e->m->vms[ctx - 1] : e->m;
 
-	if (ctx && m->mmu != MMU_NESTED && o->kind != OP_INSN &&
+	if (ctx && m->mmu == MMU_PV && o->kind != OP_INSN &&
 	    o->kind != OP_SWITCH)
 		return verr_set(err, NULL, "%s: the guest's memory under "
 		    "mmu=%s is not built yet in this version (use mmu=nested)",

@@ -225,7 +225,8 @@ engine_step(struct engine *e, struct event *ev)
 	struct journal old;
 	unsigned i;
 
-	if (!m->r.busy && m->r.op >= e->nops)
+	if (!m->r.busy && m->r.op >= e->nops && m->r.ntraps == 0 &&
+	    m->r.tphase == 0)
 		return false;
 	if (m->jr != NULL) {
 		(void)jr_begin_step(m->jr);
@@ -234,14 +235,18 @@ engine_step(struct engine *e, struct event *ev)
 			jr_save(m->jr, &m->vms[i]->r, sizeof m->vms[i]->r);
 	}
 	memset(ev, 0, sizeof *ev);
-	if (!m->r.busy) {
-		m->r.busy = 1;
-		m->r.phase = PH_START;
-		m->r.iter = 0;
-		op_begin(e, &e->ops[m->r.op]);
+	if (m->r.ntraps != 0 || m->r.tphase != 0)
+		vmx_step_trap(e, ev);	/* a trapped page-table write */
+	else {
+		if (!m->r.busy) {
+			m->r.busy = 1;
+			m->r.phase = PH_START;
+			m->r.iter = 0;
+			op_begin(e, &e->ops[m->r.op]);
+		}
+		ev->op = m->r.op;
+		step_op(e, &e->ops[m->r.op], ev);
 	}
-	ev->op = m->r.op;
-	step_op(e, &e->ops[m->r.op], ev);
 	m->r.pos++;
 	m->r.cycles += ev->cycles;
 	ev->step = m->r.pos;

@@ -50,6 +50,7 @@ unsigned vmx_ctx_for(const struct machine *, const struct op *);
 void	vmx_raise(struct machine *, unsigned reason, uint64_t qual,
 	    uint64_t gla, uint64_t gpa, enum vmm_action, unsigned after);
 void	vmx_step_exit(struct engine *, const struct op *, struct event *);
+void	vmx_step_trap(struct engine *, struct event *);
 void	vmx_step_op(struct engine *, const struct op *, struct event *);
 void	vmx_cr3_exit(struct engine *, const struct op *, struct event *);
 int	vmx_check(struct engine *, const struct op *, struct verr *);

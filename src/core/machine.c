@@ -261,6 +261,7 @@ machine_free(struct machine *m)
 	for (i = 0; i < MAX_VMS; i++)
 		machine_free(m->vms[i]);
 	free(m->backing);
+	free(m->shadow_of);
 	mem_free(m->phys);
 	mem_free(m->disk);
 	free(m->frames);
@@ -311,6 +312,7 @@ machine_clone(const struct machine *s)
 	m->cpu = m;
 	memset(m->vms, 0, sizeof m->vms);
 	m->backing = NULL;
+	m->shadow_of = NULL;
 	m->phys = mem_clone(s->phys);
 	m->disk = mem_clone(s->disk);
 	m->frames = (struct frame *)malloc((size_t)s->c.frames *
@@ -346,6 +348,16 @@ machine_clone(const struct machine *s)
 		}
 		memcpy(m->backing, s->backing, (size_t)s->gframes *
 		    sizeof *m->backing);
+	}
+	if (s->shadow_of != NULL) {
+		m->shadow_of = (uint64_t *)malloc((size_t)s->gframes *
+		    sizeof *m->shadow_of);
+		if (m->shadow_of == NULL) {
+			machine_free(m);
+			return NULL;
+		}
+		memcpy(m->shadow_of, s->shadow_of, (size_t)s->gframes *
+		    sizeof *m->shadow_of);
 	}
 	for (i = 0; i < MAX_VMS; i++) {
 		if (s->vms[i] == NULL)
@@ -385,4 +397,10 @@ machine_set_journal(struct machine *m, struct journal *jr)
 	for (i = 0; i < MAX_VMS; i++)
 		if (m->vms[i] != NULL)
 			machine_set_journal(m->vms[i], jr);
+}
+
+uint64_t
+vpn_of_va_m(const struct machine *m, uint64_t va)
+{
+	return (va & m->va_mask) >> m->c.page_bits;
 }

@@ -57,14 +57,18 @@ struct frame {			/* one pool frame */
 	uint8_t pad[6];
 };
 
-enum tframe_kind { TF_TABLE, TF_ANCHOR, TF_IPT, TF_GUEST, TF_EPT };
+enum tframe_kind { TF_TABLE, TF_ANCHOR, TF_IPT, TF_GUEST, TF_EPT,
+	TF_SHADOW };
 
 struct tframe {			/* one table frame, counted from the top */
-	uint32_t proc;		/* owning process (a vm for TF_GUEST/EPT) */
+	uint32_t proc;		/* owning process (a vpid for a guest's
+				 * memory, EPT and shadow tables) */
 	uint8_t kind;		/* enum tframe_kind */
 	uint8_t level;		/* table level, 1 = top */
 	uint8_t first;		/* first frame of a multi-frame table */
 	uint8_t pad;
+	uint64_t gfn;		/* TF_GUEST: the guest frame it backs;
+				 * TF_SHADOW: the guest table it shadows */
 };
 
 struct pobj {			/* one page of data */
@@ -95,6 +99,8 @@ struct proc {
 	uint32_t asid;
 	uint32_t name_id;	/* index in the future's name list, or NONE */
 	uint64_t root;		/* root table frame */
+	uint64_t shadow;	/* a guest's: the VMM's shadow root (host
+				 * frame) + 1, 0 none yet */
 };
 
 struct tlbe {
@@ -147,7 +153,8 @@ struct last {
 	uint8_t fault;		/* enum fault_kind */
 	uint8_t lazy;		/* value not fetched yet (ENGINE_QUIET) */
 	uint8_t size;		/* bytes of the access */
-	uint8_t pad;
+	uint8_t pte_host;	/* pte_addr is a host address (a shadow
+				 * entry) */
 };
 
 /* The virtual-machine control structure of one guest (VT-x; the same
@@ -168,13 +175,15 @@ struct vmcs {
 };
 
 #define MAX_VMS 16
+#define TRAPQ 16
 #define N_EXIT_NAMES 13
 
 enum cpu_mode { MODE_NONE, MODE_ROOT, MODE_NONROOT, MODE_GUEST };
 
 /* What the VMM does between an exit and the entry that follows it. */
 enum vmm_action { VMM_NONE, VMM_EMULATE, VMM_BACK, VMM_REPAIR,
-	VMM_HYPERCALL, VMM_CR3, VMM_INVLPG, VMM_IRQ, VMM_OUTSIDE };
+	VMM_HYPERCALL, VMM_CR3, VMM_INVLPG, VMM_IRQ, VMM_OUTSIDE, VMM_SHADOW,
+	VMM_PTWRITE };
 
 struct regs {
 	/* position and counters */
@@ -234,6 +243,13 @@ struct regs {
 	uint32_t ex_reason;
 	uint32_t pad3;
 	uint64_t exits_by[N_EXIT_NAMES];
+
+	/* guest page-table writes that trapped (shadow paging), waiting for
+	 * their exit, the VMM's emulation and the entry */
+	uint8_t ntraps;
+	uint8_t tphase;		/* 0 none, 1 exit taken, 2 VMM done */
+	uint8_t pad4[6];
+	uint64_t trapq[TRAPQ];	/* the entries' gpas */
 };
 
 struct machine {
@@ -291,6 +307,9 @@ struct machine {
 	uint8_t mmu, cpumode, lazy;	/* enum vm_mmu, enum vm_cpu */
 	uint64_t gframes;	/* guest-physical frames */
 	uint64_t *backing;	/* gfn -> host frame + 1, 0 unbacked */
+	uint64_t *shadow_of;	/* shadow paging: gfn of a guest table ->
+				 * host frame + 1 of the shadow table that
+				 * mirrors it (and write-protects it) */
 	struct vmcs vmcs;
 	bool oom;		/* a host allocation failed */
 };
@@ -334,6 +353,18 @@ void	disk_store(struct machine *, uint32_t slot, uint64_t frame);
 void	disk_load(struct machine *, uint32_t slot, uint64_t frame);
 uint64_t phys_read(const struct machine *, uint64_t pa, unsigned size);
 uint64_t phys_host(const struct machine *, uint64_t pa);
+
+/* shadow.c: shadow paging */
+void	os_pte_write(struct machine *x, uint64_t pa, uint64_t v, unsigned size);
+bool	shadow_guest(const struct machine *x);
+uint64_t shadow_root(struct machine *x, uint32_t proc);
+uint64_t shadow_gfn(const struct machine *h, uint64_t hframe);
+void	shadow_resync(struct machine *x, uint64_t gpa, uint64_t *spa,
+	    uint64_t *sv);
+int	shadow_fault(struct machine *m, struct machine *x, const struct op *o,
+	    uint64_t *spa, uint64_t *sv);
+uint64_t shadow_invlpg(struct machine *x, uint64_t va);
+uint64_t vpn_of_va_m(const struct machine *, uint64_t va);
 
 /* vmx.c: guests, the VMCS, EPT, exits */
 uint64_t vmm_back(struct machine *g, uint64_t gfn);

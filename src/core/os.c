@@ -183,7 +183,7 @@ os_clear_use(struct machine *m, uint64_t f, uint64_t *tlbn)
 			e = phys_read(m, pa, m->c.pt == PT_INVERTED ? 8 :
 			    m->c.pte);
 			if (e & X86_A)
-				phys_write(m, pa, e & ~X86_A,
+				os_pte_write(m, pa, e & ~X86_A,
 				    m->c.pt == PT_INVERTED ? 8 : m->c.pte);
 		}
 	}
@@ -210,7 +210,7 @@ os_invalidate_mappers(struct machine *m, uint32_t pobj, uint64_t *tlbn)
 	}
 	for (i = o->mappers; i != 0; i = r->next) {
 		r = rec_at(m, i - 1);
-		phys_write(m, r->pte_pa, 0, m->c.pte);
+		os_pte_write(m, r->pte_pa, 0, m->c.pte);
 		n++;
 	}
 	return n;
@@ -230,7 +230,7 @@ os_validate_mappers(struct machine *m, uint32_t pobj, uint64_t frame)
 			ipt_insert(m, frame, m->procs[r->proc].asid, r->vpn,
 			    r->perm, r->user);
 		else
-			phys_write(m, r->pte_pa, pt_make_leaf(m, frame,
+			os_pte_write(m, r->pte_pa, pt_make_leaf(m, frame,
 			    r->perm, r->user), m->c.pte);
 	}
 }
@@ -417,7 +417,7 @@ os_ensure_path(struct machine *m, uint32_t proc, uint64_t vpn,
 		return 0;
 	f = os_alloc_tframes(m, m->tframes_per[l - 1], proc, TF_TABLE, l);
 	e = pt_make_table(m, f);
-	phys_write(m, parent, e, m->c.pte);
+	os_pte_write(m, parent, e, m->c.pte);
 	ev->kind = EV_PT_ALLOC;
 	ev->level = (uint8_t)l;
 	ev->a = f;

@@ -128,8 +128,9 @@ engine_query(const struct engine *e, const char *name, struct qval *q,
 	if (strcmp(name, "pte.addr") == 0)
 		return l->has_pte ? num(q, l->pte_addr) : none(q);
 	if (strcmp(name, "pte") == 0)
-		return l->has_pte ? num(q, phys_read(m, l->pte_addr,
-		    m->c.pt == PT_INVERTED ? 8 : m->c.pte)) : none(q);
+		return l->has_pte ? num(q, phys_read(l->pte_host ? m : x,
+		    l->pte_addr, m->c.pt == PT_INVERTED ? 8 : m->c.pte)) :
+		    none(q);
 	if (strcmp(name, "pf.code") == 0)
 		return x->r.pf_valid ? num(q, x->r.pf_code) : none(q);
 	if (strcmp(name, "exit") == 0)
@@ -312,7 +313,8 @@ fmt_vmx(const struct engine *e, const struct event *ev, struct strbuf *b)
 	static const char *const act[] = { "", "emulates it", "backs",
 		"repairs", "handles the hypercall", "loads the guest's CR3",
 		"drops the guest's TLB entry for", "handles the interrupt",
-		"finds no guest memory at" };
+		"finds no guest memory at", "walks the guest's table for",
+		"emulates the guest's write to its page table at gpa" };
 
 	switch (ev->kind) {
 	case EV_VM:
@@ -380,6 +382,9 @@ fmt_vmx(const struct engine *e, const struct event *ev, struct strbuf *b)
 			sb_printf(b, "VM entry: the CPU loads %s's state from "
 			    "the %s (CR3 0x%llx) and runs it in non-root mode",
 			    g->vmname, amd(m) ? "VMCB" : "VMCS", ULL(ev->b));
+		if (ev->flags & EVF_DENIED)
+			sb_printf(b, ", injecting the page fault into the "
+			    "guest");
 		if (ev->flags & EVF_FREE)
 			sb_printf(b, "; untagged TLB flushed (%llu)",
 			    ULL(ev->c));
@@ -387,10 +392,14 @@ fmt_vmx(const struct engine *e, const struct event *ev, struct strbuf *b)
 	case EV_EXIT:
 		if (ev->flags & EVF_MATCH) {
 			sb_printf(b, "trap: the deprivileged guest kernel "
-			    "faults (#GP in ring 1); the VMM in ring 0 takes "
-			    "over");
+			    "faults (%s); the VMM in ring 0 takes over",
+			    ev->a == EXIT_EXCEPTION ? "#PF" : "#GP in ring 1");
 			break;
 		}
+		if (ev->level == 1)
+			sb_printf(b, "the guest wrote its page table at gpa "
+			    "0x%llx, a page the VMM write-protects: ",
+			    ULL(ev->d));
 		if (amd(m))
 			sb_printf(b, "#VMEXIT 0x%x (%s)", svm_code((unsigned)
 			    ev->a), exit_word((unsigned)ev->a));
@@ -410,7 +419,7 @@ fmt_vmx(const struct engine *e, const struct event *ev, struct strbuf *b)
 			    ULL(ev->e));
 		break;
 	case EV_VMM:
-		sb_printf(b, "VMM %s", act[ev->a < 9 ? ev->a : 0]);
+		sb_printf(b, "VMM %s", act[ev->a < 11 ? ev->a : 0]);
 		switch (ev->a) {
 		case VMM_BACK:
 			sb_printf(b, " gfn 0x%llx with host frame 0x%llx and "
@@ -423,9 +432,36 @@ fmt_vmx(const struct engine *e, const struct event *ev, struct strbuf *b)
 			break;
 		case VMM_INVLPG:
 			sb_printf(b, " 0x%llx", ULL(ev->b));
+			if (ev->d != NONE64)
+				sb_printf(b, " and its shadow entry at 0x%llx",
+				    ULL(ev->d));
 			break;
 		case VMM_CR3:
-			sb_printf(b, " (0x%llx)", ULL(ev->b));
+			sb_printf(b, " (0x%llx)", ULL(ev->c));
+			if (ev->d != NONE64)
+				sb_printf(b, " and switches the hardware to "
+				    "the shadow root 0x%llx", ULL(ev->d));
+			break;
+		case VMM_SHADOW:
+			sb_printf(b, " 0x%llx: ", ULL(ev->b));
+			if (ev->flags & EVF_MATCH)
+				sb_printf(b, "it allows the access, so the "
+				    "fault is hidden: shadow entry at 0x%llx "
+				    "<- 0x%llx", ULL(ev->c), ULL(ev->d));
+			else
+				sb_printf(b, "it does not allow the access: "
+				    "the fault is the guest's");
+			break;
+		case VMM_PTWRITE:
+			if (ev->b == NONE64)
+				sb_printf(b, "s: too many at once, it drops "
+				    "every shadow table");
+			else if (ev->c == NONE64)
+				sb_printf(b, " 0x%llx", ULL(ev->b));
+			else
+				sb_printf(b, " 0x%llx and updates the shadow "
+				    "entry at 0x%llx <- 0x%llx", ULL(ev->b),
+				    ULL(ev->c), ULL(ev->d));
 			break;
 		case VMM_IRQ:
 			sb_printf(b, "; the host keeps running in root mode "
@@ -579,8 +615,9 @@ format(const struct engine *e, const struct event *ev, struct strbuf *b)
 	case EV_WALK:
 		pt_flags_text(m, ev->b, (ev->flags & EVF_LEAF) != 0, fl,
 		    sizeof fl);
-		sb_printf(b, "walk L%u: entry %llu at 0x%llx = 0x%llx (%s)",
-		    ev->level, ULL(ev->c), ULL(ev->a), ULL(ev->b), fl);
+		sb_printf(b, "%swalk L%u: entry %llu at 0x%llx = 0x%llx (%s)",
+		    ev->e ? "shadow " : "", ev->level, ULL(ev->c), ULL(ev->a),
+		    ULL(ev->b), fl);
 		if (!(ev->flags & EVF_PRESENT))
 			sb_printf(b, ": not present");
 		else if (ev->flags & EVF_DENIED)

@@ -32,7 +32,7 @@
 uint64_t
 vpn_of_va(const struct machine *m, uint64_t va)
 {
-	return (va & m->va_mask) >> m->c.page_bits;
+	return vpn_of_va_m(m, va);
 }
 
 /* ENGINE_QUIET leaves the value of the last read in memory; fetch it
@@ -136,6 +136,10 @@ step_process(struct engine *e, const struct op *o, struct event *ev)
 	uint32_t i, k;
 
 	if (m->r.phase == PH_OPSTEP) {
+		if (x->cpu != x && x->vmcs.ctl[CTL_CR3]) {
+			vmx_cr3_exit(e, o, ev);
+			return;
+		}
 		cr3_load(x, x->r.nprocs - 1, ev);
 		finish(m);
 		return;
@@ -215,7 +219,7 @@ step_map(struct engine *e, const struct op *o, struct event *ev)
 		r->pte_pa = leaf_pa(x, p, vpn);
 		if (po->frame != NONE64) {
 			pte = pt_make_leaf(x, po->frame, r->perm, r->user);
-			phys_write(x, r->pte_pa, pte, x->c.pte);
+			os_pte_write(x, r->pte_pa, pte, x->c.pte);
 		}
 		ev->c = r->pte_pa;
 		ev->d = phys_read(x, r->pte_pa, x->c.pte);
@@ -263,7 +267,7 @@ step_unmap(struct engine *e, const struct op *o, struct event *ev)
 		po->on_disk = 0;
 	} else {
 		if (x->c.pt == PT_RADIX && f != NONE64)
-			phys_write(x, r->pte_pa, 0, x->c.pte);
+			os_pte_write(x, r->pte_pa, 0, x->c.pte);
 		tlbn += tlb_flush_page(x, x->procs[p].asid, vpn);
 		ev->flags = EVF_MATCH;	/* still mapped elsewhere */
 	}
@@ -290,7 +294,7 @@ step_protect(struct engine *e, const struct op *o, struct event *ev)
 	if (po->frame != NONE64 && x->c.format == FMT_X86) {
 		if (x->c.pt == PT_RADIX) {
 			pte = phys_read(x, r->pte_pa, x->c.pte);
-			phys_write(x, r->pte_pa, pt_set_perm(x, pte, o->perm,
+			os_pte_write(x, r->pte_pa, pt_set_perm(x, pte, o->perm,
 			    r->user), x->c.pte);
 		} else {
 			pa = x->ipt_pa + po->frame * IPT_ENTRY + 8;
@@ -334,7 +338,11 @@ walk_start(struct machine *m, struct machine *x)
 		m->r.phase = PH_NWALK;
 	} else if (x->c.pt == PT_INVERTED)
 		m->r.phase = PH_IPT_ANCHOR;
-	else {
+	else if (shadow_guest(x)) {
+		/* the hardware walks the VMM's shadow table */
+		m->r.phase = PH_WALK;
+		m->r.table = shadow_root(x, x->r.cur - 1) << m->c.page_bits;
+	} else {
 		m->r.phase = PH_WALK;
 		m->r.table = os_cur(x)->root << x->c.page_bits;
 	}
@@ -454,6 +462,7 @@ step_tlb(struct engine *e, const struct op *o, struct event *ev)
 		m->r.rnx = t->nx;
 		m->r.last.pte_addr = t->pte_pa;
 		m->r.last.has_pte = 1;
+		m->r.last.pte_host = shadow_guest(x);
 		if (denied(m, o)) {
 			m->r.deny_present = 1;
 			m->r.phase = PH_DENIED;
@@ -483,17 +492,29 @@ leaf_found(struct machine *m, const struct op *o, struct event *ev)
 		m->r.phase = PH_DATA;
 }
 
+/* A shadow page fault: under page-fault exiting, a VM exit. */
+static void
+shadow_pf(struct machine *m, const struct op *o, bool present)
+{
+	uint64_t code = (present ? 1u : 0u) | (o->kind == OP_WRITE ? 2u :
+	    0u) | (o->kernel ? 0u : 4u);
+
+	vmx_raise(m, EXIT_EXCEPTION, code, o->va, 0, VMM_SHADOW,
+	    PH_RESTART);
+}
+
 static void
 step_walk(struct engine *e, const struct op *o, struct event *ev)
 {
 	struct machine *m = e->m, *x = X(e);
+	struct machine *t = shadow_guest(x) ? m : x;	/* whose table */
 	unsigned l = m->r.level;
 	uint64_t epa, v;
 	uint8_t w, u, nx;
 	bool leaf = l == x->levels;
 
-	epa = pt_entry_pa(x, m->r.table, m->r.last.vpn, l);
-	v = phys_read(x, epa, x->c.pte);
+	epa = pt_entry_pa(t, m->r.table, m->r.last.vpn, l);
+	v = phys_read(t, epa, x->c.pte);
 	m->r.last.refs++;
 	m->r.refs_total++;
 	ev->kind = EV_WALK;
@@ -507,35 +528,47 @@ step_walk(struct engine *e, const struct op *o, struct event *ev)
 	if (leaf) {
 		m->r.last.pte_addr = epa;
 		m->r.last.has_pte = 1;
+		m->r.last.pte_host = t != x;
 	}
-	if (!pt_present(x, v)) {
+	if (t != x)
+		ev->e = 1;	/* a shadow entry */
+	if (!pt_present(t, v)) {
 		ev->b = v;
-		m->r.phase = PH_NOTPRESENT;
+		if (t != x)
+			shadow_pf(m, o, false);
+		else
+			m->r.phase = PH_NOTPRESENT;
 		return;
 	}
 	ev->flags |= EVF_PRESENT;
-	pt_rights(x, v, &w, &u, &nx);
+	pt_rights(t, v, &w, &u, &nx);
 	m->r.rw &= w;
 	m->r.ru &= u;
 	m->r.rnx |= nx;
 	if (!leaf) {
 		if (x->c.format == FMT_X86 && !(v & X86_A)) {
 			v |= X86_A;
-			phys_write(x, epa, v, x->c.pte);
+			phys_write(t, epa, v, x->c.pte);
 			ev->flags |= EVF_SET_A;
 		}
 		ev->b = v;
-		m->r.table = pt_next(x, v);
+		m->r.table = pt_next(t, v);
 		m->r.level++;
 		return;
 	}
-	m->r.frame = pt_next(x, v) >> x->c.page_bits;
-	m->r.gpa = m->r.frame << x->c.page_bits;
+	m->r.frame = pt_next(t, v) >> x->c.page_bits;
+	m->r.gpa = (t != x ? shadow_gfn(m, m->r.frame) : m->r.frame) <<
+	    x->c.page_bits;
 	leaf_found(m, o, ev);
+	if ((ev->flags & EVF_DENIED) && t != x) {
+		ev->b = v;
+		shadow_pf(m, o, true);
+		return;
+	}
 	if (!(ev->flags & EVF_DENIED) && x->c.format == FMT_X86 &&
 	    !(v & X86_A)) {
 		v |= X86_A;
-		phys_write(x, epa, v, x->c.pte);
+		phys_write(t, epa, v, x->c.pte);
 		ev->flags |= EVF_SET_A;
 	}
 	ev->b = v;
@@ -726,7 +759,8 @@ step_fill(struct engine *e, struct event *ev)
 	uint8_t dirty = 0;
 
 	if (x->c.format == FMT_X86) {
-		pte = phys_read(x, pte_pa, pte_size(x));
+		pte = phys_read(m->r.last.pte_host ? m : x, pte_pa,
+		    pte_size(x));
 		dirty = (pte & X86_D) != 0;
 	}
 	m->r.tlb_slot = tlb_fill(x, os_cur(x)->asid, m->r.last.vpn,
@@ -762,9 +796,11 @@ step_data(struct engine *e, const struct op *o, struct event *ev)
 		v = o->value;
 		phys_write(m, pa, v, o->size);
 		if (x->c.format == FMT_X86 && m->r.last.has_pte) {
-			pte = phys_read(x, m->r.last.pte_addr, pte_size(x));
+			struct machine *tm = m->r.last.pte_host ? m : x;
+
+			pte = phys_read(tm, m->r.last.pte_addr, pte_size(x));
 			if (!(pte & X86_D)) {
-				phys_write(x, m->r.last.pte_addr, pte | X86_D,
+				phys_write(tm, m->r.last.pte_addr, pte | X86_D,
 				    pte_size(x));
 				ev->flags |= EVF_SET_A;	/* D set */
 			}

@@ -143,6 +143,8 @@ vmm_back(struct machine *g, uint64_t gfn)
 	if (os_tframes_left(h) < 1 + h->levels)
 		return NONE64;
 	f = os_alloc_tframes(h, 1, g->vpid, TF_GUEST, 0);
+	J(h, tframe_at(h, f), sizeof(struct tframe));
+	tframe_at(h, f)->gfn = gfn;
 	J(g, &g->backing[gfn], sizeof g->backing[gfn]);
 	g->backing[gfn] = f + 1;
 	if (g->mmu == MMU_NESTED && g->vmcs.eptp != 0)
@@ -251,13 +253,31 @@ vmm_work(struct engine *e, const struct op *o, struct event *ev)
 		step_cr3_load(e, o, ev);	/* emulated for the guest */
 		ev->kind = EV_VMM;
 		ev->a = VMM_CR3;
+		ev->c = ev->b;			/* the guest's CR3 */
+		ev->d = NONE64;
+		if (shadow_guest(g))
+			ev->d = shadow_root(g, g->r.cur - 1) <<
+			    m->c.page_bits;
 		ev->cycles = m->c.cost[COST_EMULATE];
 		break;
 	case VMM_INVLPG:
 		ev->b = o->va;
 		ev->c = tlb_flush_page(g, os_cur(g) ? os_cur(g)->asid : 0,
 		    vpn_of_va(g, o->va));
+		ev->d = shadow_guest(g) ? shadow_invlpg(g, o->va) : NONE64;
 		ev->cycles = m->c.cost[COST_EMULATE];
+		break;
+	case VMM_SHADOW:
+		ev->cycles = m->c.cost[COST_EMULATE];
+		ev->b = o->va;
+		if (shadow_fault(m, g, o, &ev->c, &ev->d)) {
+			ev->flags = EVF_MATCH;		/* hidden */
+			m->r.after = PH_RESTART;
+		} else {
+			ev->flags = EVF_DENIED;		/* injected */
+			m->r.after = m->r.deny_present ? PH_DENIED :
+			    PH_NOTPRESENT;
+		}
 		break;
 	case VMM_HYPERCALL:
 		ev->b = o->insn;
@@ -337,6 +357,9 @@ vmx_step_exit(struct engine *e, const struct op *o, struct event *ev)
 			}
 		} else
 			ev->flags = EVF_MATCH;	/* return from a trap */
+		if (m->r.vmm == VMM_SHADOW && (m->r.after == PH_DENIED ||
+		    m->r.after == PH_NOTPRESENT))
+			ev->flags |= EVF_DENIED;	/* #PF injected */
 		if (m->r.vmm == VMM_OUTSIDE) {
 			m->r.vmm = VMM_NONE;
 			if (m->r.last.fault == FAULT_NONE)
@@ -414,6 +437,14 @@ guest_new(struct machine *h, const struct op *o, uint32_t vpid)
 		machine_free(g);
 		return NULL;
 	}
+	if (o->mmu == MMU_SHADOW) {
+		g->shadow_of = (uint64_t *)calloc((size_t)g->gframes,
+		    sizeof *g->shadow_of);
+		if (g->shadow_of == NULL) {
+			machine_free(g);
+			return NULL;
+		}
+	}
 	g->cpu = h;
 	g->vpid = vpid;
 	g->mmu = (uint8_t)o->mmu;
@@ -482,8 +513,11 @@ step_vm(struct engine *e, const struct op *o, struct event *ev)
 		if (!g->lazy) {
 			f = os_alloc_tframes(m, g->gframes, g->vpid, TF_GUEST,
 			    0);
-			for (n = 0; n < g->gframes; n++)
+			for (n = 0; n < g->gframes; n++) {
 				g->backing[n] = f + n + 1;
+				J(m, tframe_at(m, f + n), sizeof(struct tframe));
+				tframe_at(m, f + n)->gfn = n;
+			}
 			ev->b = f;
 		} else
 			ev->flags = EVF_DISK;
@@ -868,5 +902,89 @@ vmx_check(struct engine *e, const struct op *o, struct verr *err)
 		return 0;
 	default:
 		return 0;
+	}
+}
+
+/* A guest OS write to a shadowed page-table page trapped: the exit, the
+ * VMM's emulation and shadow update, the entry (three steps each). */
+void
+vmx_step_trap(struct engine *e, struct event *ev)
+{
+	struct machine *m = e->m, *g = m->vms[m->r.guest - 1];
+	uint64_t gpa = m->r.trapq[0];
+	uint32_t i;
+	int k;
+
+	ev->op = m->r.op > 0 && !m->r.busy ? m->r.op - 1 : m->r.op;
+	switch (m->r.tphase) {
+	case 0:
+		ev->kind = EV_EXIT;
+		ev->a = EXIT_EXCEPTION;
+		ev->b = 3;			/* #PF: present, write */
+		ev->c = NONE64;
+		ev->d = gpa;
+		ev->level = 1;			/* a write-protect trap */
+		ev->cycles = m->c.cost[COST_EXIT];
+		if (g->cpumode != CPU_VTX)
+			ev->flags = EVF_MATCH;
+		else {
+			m->r.exits++;
+			k = exit_index(EXIT_EXCEPTION);
+			m->r.exits_by[k]++;
+			m->r.cmd_exit = (uint8_t)(k + 1);
+			J(g, &g->vmcs, sizeof g->vmcs);
+			g->vmcs.exit_valid = 1;
+			g->vmcs.exit_reason = EXIT_EXCEPTION;
+			g->vmcs.exit_qual = 3;
+			g->vmcs.gla_valid = g->vmcs.gpa_valid = 0;
+			m->r.mode = MODE_ROOT;
+			if (untagged(g)) {
+				ev->e = tlb_flush_all(g);
+				ev->flags = EVF_FREE;
+			}
+		}
+		m->r.tphase = 1;
+		break;
+	case 1:
+		ev->kind = EV_VMM;
+		ev->a = VMM_PTWRITE;
+		ev->cycles = m->c.cost[COST_EMULATE];
+		if (gpa == NONE64) {
+			/* too many at once: drop every shadow table */
+			for (i = 0; i < g->gframes; i++)
+				if (g->shadow_of[i]) {
+					J(g, &g->shadow_of[i],
+					    sizeof g->shadow_of[i]);
+					g->shadow_of[i] = 0;
+				}
+			for (i = 0; i < g->r.nprocs; i++) {
+				J(g, &g->procs[i], sizeof g->procs[i]);
+				g->procs[i].shadow = 0;
+			}
+			(void)tlb_flush_all(g);
+			ev->b = NONE64;
+		} else {
+			ev->b = gpa;
+			shadow_resync(g, gpa, &ev->c, &ev->d);
+		}
+		for (i = 1; i < m->r.ntraps; i++)
+			m->r.trapq[i - 1] = m->r.trapq[i];
+		m->r.ntraps--;
+		m->r.tphase = 2;
+		break;
+	default:
+		ev->kind = EV_ENTRY;
+		ev->a = (uint64_t)(m->r.guest - 1);
+		ev->b = g->vmcs.guest_cr3;
+		if (g->cpumode == CPU_VTX) {
+			m->r.mode = MODE_NONROOT;
+			if (untagged(g)) {
+				ev->c = tlb_flush_all(g);
+				ev->flags = EVF_FREE;
+			}
+		} else
+			ev->flags = EVF_MATCH;
+		m->r.tphase = 0;
+		break;
 	}
 }
