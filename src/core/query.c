@@ -1126,14 +1126,22 @@ hash_chunk(uint64_t addr, const uint8_t *c, void *arg)
 	*acc += fnv(h, c, MEM_CHUNK);
 }
 
-uint64_t
-engine_state_hash(const struct engine *e)
+static uint64_t
+machine_hash(const struct machine *m, uint64_t h)
 {
-	const struct machine *m = e->m;
-	uint64_t h = 0xcbf29ce484222325ULL, mem = 0, disk = 0;
+	uint64_t mem = 0, disk = 0;
 	uint32_t i;
 
 	h = fnv(h, &m->r, sizeof m->r);
+	if (m->cpu != m) {
+		h = fnv(h, &m->vmcs, sizeof m->vmcs);
+		h = fnv(h, m->backing, (size_t)m->gframes * sizeof *m->backing);
+		if (m->shadow_of != NULL)
+			h = fnv(h, m->shadow_of, (size_t)m->gframes *
+			    sizeof *m->shadow_of);
+	}
+	for (i = 0; m->cpu == m && i < m->r.nvms; i++)
+		h = machine_hash(m->vms[i], h);
 	mem_each(m->phys, hash_chunk, &mem);
 	mem_each(m->disk, hash_chunk, &disk);
 	h = fnv(h, &mem, sizeof mem);
@@ -1149,4 +1157,10 @@ engine_state_hash(const struct engine *e)
 		h = fnv(h, tframe_at(m, m->c.total_frames - 1 - i),
 		    sizeof(struct tframe));
 	return h;
+}
+
+uint64_t
+engine_state_hash(const struct engine *e)
+{
+	return machine_hash(e->m, 0xcbf29ce484222325ULL);
 }

@@ -514,6 +514,87 @@ test_refused_keeps_future(void **state)
 	engine_free(e);
 }
 
+/* back inside guests: every step undone restores the exact state, the
+ * guests' machines, VMCS, backing, EPT and shadow tables included. */
+static void
+check_back_guest(unsigned mmu, bool lazy, size_t limit)
+{
+	enum { N = 3000 };
+	static uint64_t h[N + 1];
+	struct mconfig c;
+	struct engine *e;
+	struct verr err;
+	struct event ev;
+	uint64_t x = 777, moved, i;
+	struct op o;
+	int k;
+
+	mcfg_init(&c);
+	c.frames = 16;
+	c.tlb = 4;
+	c.set |= MCFG_SET_FRAMES;
+	e = mk(&c, NULL, 0);
+	engine_set_journal_limit(e, limit);
+	for (k = 0; k < 4; k++) {
+		op_init(&o, k == 0 ? OP_VMXON : k == 1 ? OP_VM : k == 2 ?
+		    OP_VMLAUNCH : OP_PROCESS);
+		snprintf(o.name, sizeof o.name, "%s", k == 3 ? "a" : "g");
+		o.mmu = mmu;
+		o.lazy = lazy;
+		o.memory = 64 << 10;
+		run(e, &o);
+	}
+	map(e, 0, 12, true, -1);
+	process(e, "b", -1, -1);
+	map(e, 0, 4, false, -1);
+	while (engine_position(e) < N) {
+		x = x * 6364136223846793005ULL + 1442695040888963407ULL;
+		k = (int)((x >> 33) % 40);
+		if (k == 0 || k == 1) {
+			op_init(&o, OP_SWITCH);
+			snprintf(o.name, sizeof o.name, "%s", k ? "a" : "b");
+		} else if (k == 2) {
+			op_init(&o, OP_INSN);
+			o.insn = INSN_CPUID;
+		} else if (k == 3) {
+			op_init(&o, engine_busy(e) ? OP_INSN : OP_INTERRUPT);
+		} else if (k == 4) {
+			op_init(&o, OP_VMRESUME);
+			snprintf(o.name, sizeof o.name, "g");
+		} else {
+			op_init(&o, (x >> 40) % 3 == 0 ? OP_WRITE : OP_READ);
+			o.va = ((x >> 24) % 12) << 12 | ((x >> 8) & 0xfff);
+			o.value = (x >> 50) & 0xff;
+		}
+		if (engine_submit(e, &o, &err) != 0)
+			continue;
+		while (engine_position(e) < N && engine_step(e, &ev))
+			h[engine_position(e)] = engine_state_hash(e);
+	}
+	if (qnum(e, "exits") < 5)	/* the workload did exit */
+		fail_msg("exits %llu, accesses %llu", (unsigned long long)
+		    qnum(e, "exits"), (unsigned long long)qnum(e, "accesses"));
+	for (i = N; i > 0; i--) {
+		assert_int_equal(engine_back(e, 1, &moved, &err), 0);
+		assert_int_equal(moved, 1);
+		if (i - 1 >= 200)
+			assert_int_equal(engine_state_hash(e), h[i - 1]);
+	}
+	assert_int_equal(engine_goto(e, N - 7, &err), 0);
+	assert_int_equal(engine_state_hash(e), h[N - 7]);
+	engine_free(e);
+}
+
+static void
+test_back_guests(void **state)
+{
+	(void)state;
+	check_back_guest(MMU_NESTED, true, (size_t)64 << 20);
+	check_back_guest(MMU_NESTED, false, 8192);
+	check_back_guest(MMU_SHADOW, false, (size_t)64 << 20);
+	check_back_guest(MMU_SHADOW, true, 8192);
+}
+
 int
 main(void)
 {
@@ -528,6 +609,7 @@ main(void)
 		cmocka_unit_test(test_refusals),
 		cmocka_unit_test(test_quiet_values),
 		cmocka_unit_test(test_refused_keeps_future),
+		cmocka_unit_test(test_back_guests),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
