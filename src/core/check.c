@@ -88,6 +88,22 @@ check_range(const struct machine *m, const struct op *o, uint64_t va,
 	return 0;
 }
 
+/* Do pages vpn.. reach into the top of the address space a pv guest's
+ * VMM keeps: 64 MiB, or a sixteenth of a smaller space. */
+static bool
+pv_reserved(const struct machine *m, uint64_t vpn, uint64_t pages)
+{
+	unsigned bits = m->c.va - m->c.page_bits;	/* vpn bits */
+	uint64_t nvpn = bits >= 64 ? ~0ull : (1ull << bits) - 1;
+	uint64_t keep = ((uint64_t)64 << 20) >> m->c.page_bits;
+
+	if (keep == 0)
+		keep = 1;
+	if (bits < 64 && keep > ((nvpn + 1) >> 4))
+		keep = (nvpn + 1) >> 4 ? (nvpn + 1) >> 4 : 1;
+	return vpn + pages - 1 > nvpn - keep;
+}
+
 static int
 need_proc(const struct machine *m, const char *cmd, struct verr *err)
 {
@@ -154,7 +170,14 @@ check_map(struct machine *m, const struct op *o, struct verr *err)
 	if (o->disk && o->frame >= 0)
 		return verr_set(err, "frame", "map: a page is either in a "
 		    "frame or on disk, not both");
-	if (!o->disk && o->frame >= 0) {
+	if (pv_guest(m) && pv_reserved(m, vpn, o->pages))
+		return verr_set(err, "va", "map: the VMM reserves the top 64 "
+		    "MiB of every pv guest's address space (Xen lives there, "
+		    "so a hypercall needs no address-space switch)");
+	if (!o->disk && o->frame >= 0 && pv_guest(m) &&
+	    (uint64_t)o->frame >= m->c.frames)
+		;	/* not the guest's to give: the hypercall is refused */
+	else if (!o->disk && o->frame >= 0) {
 		if ((uint64_t)o->frame >= m->c.frames ||
 		    o->pages > m->c.frames - (uint64_t)o->frame)
 			return o->pages == 1 ? verr_set(err, "frame", "map: "
@@ -326,13 +349,9 @@ int
 op_check(struct engine *e, const struct op *o, struct verr *err)
 {
 	unsigned ctx = vmx_ctx_for(e->m, o);
+
 	struct machine *m = ctx ? e->m->vms[ctx - 1] : e->m;
 
-	if (ctx && m->mmu == MMU_PV && o->kind != OP_INSN &&
-	    o->kind != OP_SWITCH)
-		return verr_set(err, NULL, "%s: the guest's memory under "
-		    "mmu=%s is not built yet in this version (use mmu=nested)",
-		    op_word(o->kind), m->mmu == MMU_SHADOW ? "shadow" : "pv");
 	switch (o->kind) {
 	case OP_PROCESS:
 		return check_process(m, o, err);

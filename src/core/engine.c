@@ -191,7 +191,9 @@ engine_config(const struct engine *e)
 bool
 engine_busy(const struct engine *e)
 {
-	return e->m->r.busy != 0;
+	const struct regs *r = &e->m->r;
+
+	return r->busy || r->ntraps || r->tphase || r->batch;
 }
 
 uint64_t
@@ -209,13 +211,19 @@ engine_end(const struct engine *e)
 bool
 engine_has_future(const struct engine *e)
 {
-	return e->m->r.busy || e->m->r.op < e->nops;
+	return engine_busy(e) || e->m->r.op < e->nops;
 }
 
 const struct op *
 engine_op(const struct engine *e, uint32_t i)
 {
 	return i < e->nops ? &e->ops[i] : NULL;
+}
+
+static bool
+is_access_op(const struct op *o)
+{
+	return o->kind == OP_READ || o->kind == OP_WRITE || o->kind == OP_EXEC;
 }
 
 bool
@@ -226,7 +234,7 @@ engine_step(struct engine *e, struct event *ev)
 	unsigned i;
 
 	if (!m->r.busy && m->r.op >= e->nops && m->r.ntraps == 0 &&
-	    m->r.tphase == 0)
+	    m->r.tphase == 0 && m->r.batch == 0)
 		return false;
 	if (m->jr != NULL) {
 		(void)jr_begin_step(m->jr);
@@ -235,8 +243,10 @@ engine_step(struct engine *e, struct event *ev)
 			jr_save(m->jr, &m->vms[i]->r, sizeof m->vms[i]->r);
 	}
 	memset(ev, 0, sizeof *ev);
-	if (m->r.ntraps != 0 || m->r.tphase != 0)
-		vmx_step_trap(e, ev);	/* a trapped page-table write */
+	if (m->r.ntraps != 0 || m->r.tphase != 0 || (m->r.batch != 0 &&
+	    (!m->r.busy || is_access_op(&e->ops[m->r.op]))))
+		vmx_step_trap(e, ev);	/* a trapped page-table write, or a
+					 * pv guest's hypercall */
 	else {
 		if (!m->r.busy) {
 			m->r.busy = 1;
@@ -272,7 +282,7 @@ finish_op(struct engine *e)
 {
 	struct event ev;
 
-	while (e->m->r.busy)
+	while (engine_busy(e))
 		(void)engine_step(e, &ev);
 }
 

@@ -248,7 +248,10 @@ struct regs {
 	 * their exit, the VMM's emulation and the entry */
 	uint8_t ntraps;
 	uint8_t tphase;		/* 0 none, 1 exit taken, 2 VMM done */
-	uint8_t pad4[6];
+	uint8_t tkind;		/* 0 a write-protect trap, 1 a hypercall */
+	uint8_t batch_bad;	/* pv: updates the VMM refuses */
+	uint32_t batch;		/* pv: page-table updates waiting for the
+				 * hypercall */
 	uint64_t trapq[TRAPQ];	/* the entries' gpas */
 };
 
@@ -357,6 +360,7 @@ uint64_t phys_host(const struct machine *, uint64_t pa);
 /* shadow.c: shadow paging */
 void	os_pte_write(struct machine *x, uint64_t pa, uint64_t v, unsigned size);
 bool	shadow_guest(const struct machine *x);
+bool	pv_guest(const struct machine *x);
 uint64_t shadow_root(struct machine *x, uint32_t proc);
 uint64_t shadow_gfn(const struct machine *h, uint64_t hframe);
 void	shadow_resync(struct machine *x, uint64_t gpa, uint64_t *spa,
@@ -388,6 +392,8 @@ void	 pt_rights(const struct machine *, uint64_t entry, uint8_t *w,
 	    uint8_t *u, uint8_t *nx);
 uint64_t pt_bucket(const struct machine *, uint32_t asid, uint64_t vpn);
 unsigned pt_effective_perm(const struct machine *, unsigned perm);
+uint64_t pt_os_frame(struct machine *x, uint64_t gfn);
+uint64_t pt_os_next(const struct machine *x, uint64_t e);
 size_t	 pt_flags_text(const struct machine *, uint64_t entry, bool leaf,
 	    char *, size_t);
 

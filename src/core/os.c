@@ -230,7 +230,8 @@ os_validate_mappers(struct machine *m, uint32_t pobj, uint64_t frame)
 			ipt_insert(m, frame, m->procs[r->proc].asid, r->vpn,
 			    r->perm, r->user);
 		else
-			os_pte_write(m, r->pte_pa, pt_make_leaf(m, frame,
+			os_pte_write(m, r->pte_pa, pt_make_leaf(m,
+			    pt_os_frame(m, frame),
 			    r->perm, r->user), m->c.pte);
 	}
 }
@@ -372,7 +373,7 @@ first_missing(const struct machine *m, uint32_t proc, uint64_t vpn,
 			*parent = epa;
 			return l + 1;
 		}
-		table = pt_next(m, e);
+		table = pt_os_next(m, e);
 	}
 	return 0;
 }
@@ -416,7 +417,7 @@ os_ensure_path(struct machine *m, uint32_t proc, uint64_t vpn,
 	if (l == 0)
 		return 0;
 	f = os_alloc_tframes(m, m->tframes_per[l - 1], proc, TF_TABLE, l);
-	e = pt_make_table(m, f);
+	e = pt_make_table(m, pt_os_frame(m, f));
 	os_pte_write(m, parent, e, m->c.pte);
 	ev->kind = EV_PT_ALLOC;
 	ev->level = (uint8_t)l;

@@ -130,3 +130,39 @@ pt_flags_text(const struct machine *m, uint64_t e, bool leaf, char *buf,
 		    (m->has_nx && (e & X86_NX)) ? " NX" : "");
 	return k < 0 ? 0 : (size_t)k;
 }
+
+/* The OS's view of its own entries.  A paravirtualized guest's tables
+ * hold machine (host) frames, as Xen's direct page tables do: the guest
+ * OS puts the machine frame of a guest frame in an entry (its p2m map,
+ * here the VMM's backing) and reads a guest frame back (m2p). */
+static bool
+pv(const struct machine *x)
+{
+	return x->cpu != x && x->mmu == MMU_PV;
+}
+
+uint64_t
+pt_os_frame(struct machine *x, uint64_t gfn)
+{
+	uint64_t hf;
+
+	if (!pv(x))
+		return gfn;
+	if (gfn >= x->gframes)
+		return gfn;	/* refused by the VMM before it is written */
+	hf = x->backing[gfn] ? x->backing[gfn] - 1 : vmm_back(x, gfn);
+	return hf == NONE64 ? 0 : hf;
+}
+
+uint64_t
+pt_os_next(const struct machine *x, uint64_t e)
+{
+	uint64_t hf;
+
+	if (!pv(x))
+		return pt_next(x, e);
+	hf = x->c.format == FMT_X86 ? (e & x->cpu->addr_mask) >>
+	    x->c.page_bits : e & (x->valid_bit - 1);
+	hf = shadow_gfn(x->cpu, hf);
+	return hf == NONE64 ? 0 : hf << x->c.page_bits;
+}

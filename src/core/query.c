@@ -400,6 +400,11 @@ fmt_vmx(const struct engine *e, const struct event *ev, struct strbuf *b)
 			sb_printf(b, "the guest wrote its page table at gpa "
 			    "0x%llx, a page the VMM write-protects: ",
 			    ULL(ev->d));
+		if (ev->level == 2)
+			sb_printf(b, "the guest asks the VMM to update its page "
+			    "tables (%s, %llu update%s): ", amd(m) ? "VMMCALL" :
+			    "VMCALL mmu_update", ULL(ev->e), ev->e == 1 ? "" :
+			    "s");
 		if (amd(m))
 			sb_printf(b, "#VMEXIT 0x%x (%s)", svm_code((unsigned)
 			    ev->a), exit_word((unsigned)ev->a));
@@ -451,6 +456,16 @@ fmt_vmx(const struct engine *e, const struct event *ev, struct strbuf *b)
 			else
 				sb_printf(b, "it does not allow the access: "
 				    "the fault is the guest's");
+			break;
+		case VMM_HYPERCALL:
+			if (ev->b == INSN_N)
+				sb_printf(b, ": it validates %llu update%s%s",
+				    ULL(ev->c), ev->c == 1 ? "" : "s", ev->d ?
+				    " and refuses the batch: a guest may map "
+				    "only its own frames, and never a page "
+				    "table writable" : ", translates the "
+				    "guest frames to machine frames and "
+				    "applies them");
 			break;
 		case VMM_PTWRITE:
 			if (ev->b == NONE64)
@@ -562,6 +577,15 @@ format(const struct engine *e, const struct event *ev, struct strbuf *b)
 		break;
 	case EV_MAP:
 	case EV_SHARE:
+		if (ev->flags & EVF_DENIED) {
+			sb_printf(b, "map 0x%llx -> frame 0x%llx goes into the "
+			    "hypercall's batch, but the frame %s: the VMM will "
+			    "refuse it", ULL(ev->a), ULL(ev->b), ev->c == 1 ?
+			    "is beyond the guest's memory" : ev->c == 2 ?
+			    "holds a page table, which must not be mapped "
+			    "writable" : "is outside the guest's pool");
+			break;
+		}
 		sb_printf(b, "%s 0x%llx", ev->kind == EV_MAP ? "map" : "share",
 		    ULL(ev->a));
 		if (ev->kind == EV_SHARE)

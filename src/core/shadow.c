@@ -24,6 +24,12 @@ shadow_guest(const struct machine *x)
 	return x->cpu != x && x->mmu == MMU_SHADOW;
 }
 
+bool
+pv_guest(const struct machine *x)
+{
+	return x->cpu != x && x->mmu == MMU_PV;
+}
+
 /* The guest frame a host frame backs (TF_GUEST), or NONE64. */
 uint64_t
 shadow_gfn(const struct machine *h, uint64_t hf)
@@ -46,6 +52,10 @@ os_pte_write(struct machine *x, uint64_t pa, uint64_t v, unsigned size)
 	uint64_t gfn = pa >> x->c.page_bits;
 
 	phys_write(x, pa, v, size);
+	if (pv_guest(x)) {
+		h->r.batch++;	/* one more update for the hypercall */
+		return;
+	}
 	if (!shadow_guest(x) || gfn >= x->gframes || !x->shadow_of[gfn])
 		return;
 	if (h->r.ntraps < TRAPQ)

@@ -84,7 +84,7 @@ leaf_pa(const struct machine *x, uint32_t proc, uint64_t vpn)
 
 	for (l = 1; l < x->levels; l++) {
 		e = phys_read(x, pt_entry_pa(x, table, vpn, l), x->c.pte);
-		table = pt_next(x, e);
+		table = pt_os_next(x, e);
 	}
 	return pt_entry_pa(x, table, vpn, (unsigned)x->levels);
 }
@@ -198,6 +198,21 @@ step_map(struct engine *e, const struct op *o, struct event *ev)
 		    rec_at(x, src)->user);
 		ev->kind = EV_SHARE;
 		ev->d = x->procs[q].asid;
+	} else if (pv_guest(x) && !o->disk && o->frame >= 0 &&
+	    (uint64_t)o->frame + m->r.iter >= x->c.frames) {
+		/* not a frame of the guest's pool: the hypercall asks, the
+		 * VMM will refuse; the guest OS maps nothing */
+		m->r.batch++;
+		m->r.batch_bad++;
+		ev->kind = EV_MAP;
+		ev->a = vpn << x->c.page_bits;
+		ev->b = (uint64_t)o->frame + m->r.iter;
+		ev->flags = EVF_DENIED;
+		ev->c = ev->b >= x->gframes ? 1 : ev->b >= x->c.total_frames -
+		    x->r.ntframes ? 2 : 3;
+		if (++m->r.iter == o->pages)
+			finish(m);
+		return;
 	} else {
 		obj = os_new_pobj(x);
 		ri = os_new_rec(x, p, vpn, obj, o->perm, o->user);
@@ -218,7 +233,8 @@ step_map(struct engine *e, const struct op *o, struct event *ev)
 		J(x, r, sizeof *r);
 		r->pte_pa = leaf_pa(x, p, vpn);
 		if (po->frame != NONE64) {
-			pte = pt_make_leaf(x, po->frame, r->perm, r->user);
+			pte = pt_make_leaf(x, pt_os_frame(x, po->frame),
+			    r->perm, r->user);
 			os_pte_write(x, r->pte_pa, pte, x->c.pte);
 		}
 		ev->c = r->pte_pa;
@@ -342,6 +358,10 @@ walk_start(struct machine *m, struct machine *x)
 		/* the hardware walks the VMM's shadow table */
 		m->r.phase = PH_WALK;
 		m->r.table = shadow_root(x, x->r.cur - 1) << m->c.page_bits;
+	} else if (pv_guest(x)) {
+		/* the guest's own tables, which hold machine frames */
+		m->r.phase = PH_WALK;
+		m->r.table = pt_os_frame(x, os_cur(x)->root) << m->c.page_bits;
 	} else {
 		m->r.phase = PH_WALK;
 		m->r.table = os_cur(x)->root << x->c.page_bits;
@@ -462,7 +482,7 @@ step_tlb(struct engine *e, const struct op *o, struct event *ev)
 		m->r.rnx = t->nx;
 		m->r.last.pte_addr = t->pte_pa;
 		m->r.last.has_pte = 1;
-		m->r.last.pte_host = shadow_guest(x);
+		m->r.last.pte_host = shadow_guest(x) || pv_guest(x);
 		if (denied(m, o)) {
 			m->r.deny_present = 1;
 			m->r.phase = PH_DENIED;
@@ -507,7 +527,7 @@ static void
 step_walk(struct engine *e, const struct op *o, struct event *ev)
 {
 	struct machine *m = e->m, *x = X(e);
-	struct machine *t = shadow_guest(x) ? m : x;	/* whose table */
+	struct machine *t = shadow_guest(x) || pv_guest(x) ? m : x;
 	unsigned l = m->r.level;
 	uint64_t epa, v;
 	uint8_t w, u, nx;
@@ -528,13 +548,13 @@ step_walk(struct engine *e, const struct op *o, struct event *ev)
 	if (leaf) {
 		m->r.last.pte_addr = epa;
 		m->r.last.has_pte = 1;
-		m->r.last.pte_host = t != x;
+		m->r.last.pte_host = t != x;	/* read it in the host */
 	}
-	if (t != x)
+	if (shadow_guest(x))
 		ev->e = 1;	/* a shadow entry */
 	if (!pt_present(t, v)) {
 		ev->b = v;
-		if (t != x)
+		if (shadow_guest(x))
 			shadow_pf(m, o, false);
 		else
 			m->r.phase = PH_NOTPRESENT;
@@ -560,7 +580,7 @@ step_walk(struct engine *e, const struct op *o, struct event *ev)
 	m->r.gpa = (t != x ? shadow_gfn(m, m->r.frame) : m->r.frame) <<
 	    x->c.page_bits;
 	leaf_found(m, o, ev);
-	if ((ev->flags & EVF_DENIED) && t != x) {
+	if ((ev->flags & EVF_DENIED) && shadow_guest(x)) {
 		ev->b = v;
 		shadow_pf(m, o, true);
 		return;

@@ -281,7 +281,6 @@ vmm_work(struct engine *e, const struct op *o, struct event *ev)
 		break;
 	case VMM_HYPERCALL:
 		ev->b = o->insn;
-		ev->cycles = m->c.cost[COST_HYPERCALL];
 		m->r.hcall = 1;
 		break;
 	case VMM_IRQ:
@@ -307,7 +306,8 @@ vmx_step_exit(struct engine *e, const struct op *o, struct event *ev)
 		ev->b = m->r.ex_qual;
 		ev->c = m->r.ex_gla;
 		ev->d = m->r.ex_gpa;
-		ev->cycles = m->c.cost[COST_EXIT];
+		ev->cycles = m->c.cost[m->r.ex_reason == EXIT_VMCALL ?
+		    COST_HYPERCALL : COST_EXIT];
 		if (g->cpumode != CPU_VTX) {
 			ev->flags = EVF_MATCH;	/* a trap, not a VM exit */
 			m->r.phase = PH_VMM;
@@ -905,6 +905,55 @@ vmx_check(struct engine *e, const struct op *o, struct verr *err)
 	}
 }
 
+/* A pv guest's page-table updates: one VMCALL (Xen's mmu_update) for
+ * the batch - the exit, the VMM validating and applying it, the entry. */
+static void
+step_hypercall(struct engine *e, struct machine *g, struct event *ev)
+{
+	struct machine *m = e->m;
+	int k;
+
+	switch (m->r.tphase) {
+	case 0:
+		ev->kind = EV_EXIT;
+		ev->a = EXIT_VMCALL;
+		ev->c = NONE64;
+		ev->level = 2;			/* a hypercall batch */
+		ev->e = m->r.batch;
+		ev->cycles = m->c.cost[COST_HYPERCALL];
+		m->r.exits++;
+		k = exit_index(EXIT_VMCALL);
+		m->r.exits_by[k]++;
+		m->r.cmd_exit = (uint8_t)(k + 1);
+		J(g, &g->vmcs, sizeof g->vmcs);
+		g->vmcs.exit_valid = 1;
+		g->vmcs.exit_reason = EXIT_VMCALL;
+		g->vmcs.exit_qual = 0;
+		g->vmcs.gla_valid = g->vmcs.gpa_valid = 0;
+		m->r.mode = MODE_ROOT;
+		m->r.tphase = 1;
+		break;
+	case 1:
+		ev->kind = EV_VMM;
+		ev->a = VMM_HYPERCALL;
+		ev->b = INSN_N;
+		ev->c = m->r.batch;
+		ev->d = m->r.batch_bad;
+		m->r.hcall = m->r.batch_bad ? 2 : 1;
+		m->r.batch = 0;
+		m->r.batch_bad = 0;
+		m->r.tphase = 2;
+		break;
+	default:
+		ev->kind = EV_ENTRY;
+		ev->a = (uint64_t)(m->r.guest - 1);
+		ev->b = g->vmcs.guest_cr3;
+		m->r.mode = MODE_NONROOT;
+		m->r.tphase = 0;
+		break;
+	}
+}
+
 /* A guest OS write to a shadowed page-table page trapped: the exit, the
  * VMM's emulation and shadow update, the entry (three steps each). */
 void
@@ -916,6 +965,12 @@ vmx_step_trap(struct engine *e, struct event *ev)
 	int k;
 
 	ev->op = m->r.op > 0 && !m->r.busy ? m->r.op - 1 : m->r.op;
+	if (m->r.tphase == 0)
+		m->r.tkind = m->r.ntraps ? 0 : 1;
+	if (m->r.tkind == 1) {
+		step_hypercall(e, g, ev);
+		return;
+	}
 	switch (m->r.tphase) {
 	case 0:
 		ev->kind = EV_EXIT;
