@@ -87,6 +87,15 @@ if [ -f tests/man.sh ] && command -v mandoc >/dev/null 2>&1; then
 	fi
 fi
 
+# 0b. compare measures the lecture's point (tests/compare.sh).
+if [ -f tests/compare.sh ]; then
+	if sh tests/compare.sh "$bin" >"$tmp/out" 2>&1; then
+		passed=$((passed + 1))
+	else
+		fail tests/compare.sh "compare's numbers" "$tmp/out"
+	fi
+fi
+
 # 1. Every shipped scenario and lesson, and every example, checks clean.
 for f in scenarios/*.scenario lessons/*.lesson tests/examples/*.scenario; do
 	run "$timeout" --check "$f"

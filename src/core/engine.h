@@ -277,6 +277,14 @@ int	engine_peek(const struct engine *, uint64_t pa, uint64_t n,
  * 32 MiB). */
 void	engine_set_journal_limit(struct engine *, size_t);
 
+/* The running counters (compare, statistics). */
+struct engine_stats {
+	uint64_t accesses, tlb_hits, tlb_misses, refs, faults, writebacks;
+	uint64_t exits, cycles;
+	uint64_t exits_by[16];	/* in the order of engine_exit_names */
+};
+void	engine_stats(const struct engine *, struct engine_stats *);
+
 /* A fingerprint of the whole machine state (tests of back). */
 uint64_t engine_state_hash(const struct engine *);
 

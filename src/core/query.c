@@ -1188,3 +1188,22 @@ engine_state_hash(const struct engine *e)
 {
 	return machine_hash(e->m, 0xcbf29ce484222325ULL);
 }
+
+void
+engine_stats(const struct engine *e, struct engine_stats *st)
+{
+	const struct machine *m = e->m, *x = query_os(m);
+	unsigned i;
+
+	memset(st, 0, sizeof *st);
+	st->accesses = m->r.accesses;
+	st->tlb_hits = m->r.tlb_hits;
+	st->tlb_misses = m->r.tlb_misses;
+	st->refs = m->r.refs_total;
+	st->faults = x->r.faults;
+	st->writebacks = x->r.writebacks;
+	st->exits = m->r.exits;
+	st->cycles = m->r.cycles;
+	for (i = 0; i < N_EXIT_NAMES; i++)
+		st->exits_by[i] = m->r.exits_by[i];
+}

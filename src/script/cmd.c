@@ -100,6 +100,7 @@ static int	cmd_exec_next(struct session *, const struct cmd_parsed *);
 static int	cmd_exec_run(struct session *, const struct cmd_parsed *);
 static int	cmd_exec_reset(struct session *, const struct cmd_parsed *);
 static int	cmd_exec_load(struct session *, const struct cmd_parsed *);
+static int	cmd_exec_compare(struct session *, const struct cmd_parsed *);
 static int	cmd_exec_show(struct session *, const struct cmd_parsed *);
 static int	cmd_exec_save(struct session *, const struct cmd_parsed *);
 static int	cmd_exec_help(struct session *, const struct cmd_parsed *);
@@ -197,6 +198,11 @@ const struct cmd_entry cmd_table[] = {
 	    "VMCS",
 	  .flags = CMD_OP | CMD_ECHO,
 	  .parse = cmd_parse_vmcs, .exec = cmd_exec_op },
+	{ .name = "compare", .usage = "FILE",
+	  .help = "run the guest workload in FILE natively and under shadow, "
+	    "nested and pv paging, and print one table",
+	  .flags = CMD_ECHO,
+	  .parse = cmd_parse_file, .exec = cmd_exec_compare },
 	{ .name = "expect", .usage = "NAME [OP] VALUE",
 	  .help = "check a value (OP: == != < <= > >=); a difference fails "
 	    "the file",
@@ -1754,6 +1760,12 @@ cmd_exec_reset(struct session *s, const struct cmd_parsed *p)
 	}
 	cmd_where(s);
 	return (0);
+}
+
+static int
+cmd_exec_compare(struct session *s, const struct cmd_parsed *p)
+{
+	return (run_compare(s, p->path, p->namecol));
 }
 
 static int

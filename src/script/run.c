@@ -1108,3 +1108,137 @@ run_save(struct session *s, const char *arg, unsigned col)
 	}
 	return (0);
 }
+
+/*
+ * compare FILE: the guest workload in FILE run four times, each on a new
+ * machine of the current settings - natively, then inside a VT-x guest
+ * under shadow, nested and pv paging - and one table of what each cost.
+ */
+static const char *const run_modes[] = { "native", "shadow", "nested",
+	"pv" };
+
+static void
+run_sink_none(void *arg, const char *line, size_t len)
+{
+	(void)arg;
+	(void)line;
+	(void)len;
+}
+
+static void
+run_sink_up(void *arg, const char *line, size_t len)
+{
+	struct session *s = (struct session *)arg;
+
+	s->err.fn(s->err.arg, line, len);
+}
+
+static int
+run_compare_one(struct session *s, const char *arg, unsigned col, int mode,
+    struct engine_stats *st)
+{
+	static const char *const setup[] = { "vmxon", "vm work mmu=shadow",
+		"vm work mmu=nested", "vm work mmu=pv", "vmlaunch work" };
+	struct session *sub;
+	struct run_frame *g;
+	struct run_scan sc;
+	struct verr ve;
+	char *buf, msg[LEX_LINE_MAX + 256];
+	size_t len;
+	int r = -1;
+
+	if (run_open(s, arg, &g, &buf, &len, msg, sizeof msg) != 0) {
+		run_error(s, col, "compare:%s", strchr(msg, ':') ?
+		    strchr(msg, ':') + 1 : msg);
+		return (-1);
+	}
+	memset(&ve, 0, sizeof ve);
+	if ((sub = run_new(RUN_CHECK, 0, &ve)) == NULL) {
+		free(buf);
+		run_frame_free(g);
+		run_error(s, col, "compare: %s", ve.msg);
+		return (-1);
+	}
+	sub->out.fn = run_sink_none;
+	sub->err.fn = run_sink_up;
+	sub->err.arg = s;
+	sub->engine_flags = ENGINE_QUIET;
+	if (run_machine(sub, engine_config(s->engine), &ve) != 0)
+		run_error(s, col, "compare: %s", ve.msg);
+	else if (mode == 0 || (run_line(sub, setup[0], strlen(setup[0])) == 0 &&
+	    run_line(sub, setup[mode], strlen(setup[mode])) == 0 &&
+	    run_line(sub, setup[4], strlen(setup[4])) == 0)) {
+		g->up = NULL;
+		sub->frame = g;
+		sub->depth = 1;
+		memset(&sc, 0, sizeof sc);
+		run_scan_lines(sub, g, buf, len, &sc);
+		if (sc.nerr == 0 && run_lines(sub, g, buf, len) == 0 &&
+		    sub->fstatus < 2) {
+			engine_stats(sub->engine, st);
+			r = 0;
+		}
+		sub->frame = NULL;
+	}
+	if (r != 0 && s->fstatus < 2)
+		run_error(s, col, "compare: the workload in '%s' failed %s",
+		    arg, mode == 0 ? "natively" : run_modes[mode]);
+	free(buf);
+	run_frame_free(g);
+	run_free(sub);
+	return (r);
+}
+
+static void
+run_row(struct session *s, const char *name, const double *v, bool frac)
+{
+	char line[160];
+	int n, i;
+
+	n = snprintf(line, sizeof line, "  %-22s", name);
+	for (i = 0; i < 4 && n > 0 && (size_t)n < sizeof line; i++)
+		n += snprintf(line + n, sizeof line - (size_t)n, frac ?
+		    " %12.2f" : " %12.0f", v[i]);
+	run_out(s, "%s", line);
+}
+
+int
+run_compare(struct session *s, const char *arg, unsigned col)
+{
+	struct engine_stats st[4];
+	double v[4];
+	char line[160];
+	int i, k, n;
+
+	for (i = 0; i < 4; i++)
+		if (run_compare_one(s, arg, col, i, &st[i]) != 0)
+			return (-1);
+	n = snprintf(line, sizeof line, "  %-22s", "");
+	for (i = 0; i < 4 && n > 0 && (size_t)n < sizeof line; i++)
+		n += snprintf(line + n, sizeof line - (size_t)n, " %12s",
+		    run_modes[i]);
+	run_out(s, "%s", line);
+#define ROW(label, expr, frac) do {					\
+	for (i = 0; i < 4; i++)						\
+		v[i] = (expr);						\
+	run_row(s, label, v, frac);					\
+} while (0)
+	ROW("accesses", (double)st[i].accesses, false);
+	ROW("TLB misses", (double)st[i].tlb_misses, false);
+	ROW("table refs per access", st[i].accesses ? (double)st[i].refs /
+	    (double)st[i].accesses : 0.0, true);
+	ROW("page faults (the OS's)", (double)st[i].faults, false);
+	ROW("VM exits", (double)st[i].exits, false);
+	for (k = 0; engine_exit_names[k] != NULL && k < 16; k++) {
+		if (st[0].exits_by[k] + st[1].exits_by[k] + st[2].exits_by[k] +
+		    st[3].exits_by[k] == 0)
+			continue;
+		snprintf(line, sizeof line, "  %s", engine_exit_names[k]);
+		ROW(line, (double)st[i].exits_by[k], false);
+	}
+	ROW("cycles", (double)st[i].cycles, false);
+	ROW("cycles per access", st[i].accesses ? (double)st[i].cycles /
+	    (double)st[i].accesses : 0.0, true);
+#undef ROW
+	return (0);
+}

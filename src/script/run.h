@@ -106,6 +106,7 @@ uint32_t run_fidx(struct session *);
 bool	run_from_file(const struct session *);
 int	run_machine(struct session *, const struct mconfig *,
 	    struct verr *);
+int	run_compare(struct session *, const char *, unsigned);
 int	run_load(struct session *, const char *, unsigned);
 int	run_save(struct session *, const char *, unsigned);
 

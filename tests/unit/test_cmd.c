@@ -760,7 +760,8 @@ test_table(void **state)
 	const char *const words[] = { "machine", "process", "switch", "map",
 		"unmap", "protect", "share", "poke", "peek", "read", "write",
 		"exec", "vm", "vmxon", "vmxoff", "vmlaunch", "vmresume",
-		"interrupt", "insn", "vmcs", "expect", "ask", "pause", "step",
+		"interrupt", "insn", "vmcs", "compare", "expect", "ask", "pause",
+		"step",
 		"back", "next", "run", "play", "reset", "load", "show", "save",
 		"help", "quit", NULL };
 	size_t i;
