@@ -155,6 +155,8 @@ struct last {
 	uint8_t size;		/* bytes of the access */
 	uint8_t pte_host;	/* pte_addr is a host address (a shadow
 				 * entry) */
+	uint8_t ctx;		/* who made it: a guest + 1, or the host */
+	uint8_t pad[7];
 };
 
 /* The virtual-machine control structure of one guest (VT-x; the same
@@ -183,7 +185,7 @@ enum cpu_mode { MODE_NONE, MODE_ROOT, MODE_NONROOT, MODE_GUEST };
 /* What the VMM does between an exit and the entry that follows it. */
 enum vmm_action { VMM_NONE, VMM_EMULATE, VMM_BACK, VMM_REPAIR,
 	VMM_HYPERCALL, VMM_CR3, VMM_INVLPG, VMM_IRQ, VMM_OUTSIDE, VMM_SHADOW,
-	VMM_PTWRITE };
+	VMM_PTWRITE, VMM_REFLECT };
 
 struct regs {
 	/* position and counters */
@@ -249,7 +251,9 @@ struct regs {
 	uint8_t ntraps;
 	uint8_t tphase;		/* 0 none, 1 exit taken, 2 VMM done */
 	uint8_t tkind;		/* 0 a write-protect trap, 1 a hypercall */
+	uint8_t pf_reflected;	/* this access's #PF exited already */
 	uint8_t batch_bad;	/* pv: updates the VMM refuses */
+	uint8_t pad5[3];
 	uint32_t batch;		/* pv: page-table updates waiting for the
 				 * hypercall */
 	uint64_t trapq[TRAPQ];	/* the entries' gpas */

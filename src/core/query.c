@@ -128,7 +128,8 @@ engine_query(const struct engine *e, const char *name, struct qval *q,
 	if (strcmp(name, "pte.addr") == 0)
 		return l->has_pte ? num(q, l->pte_addr) : none(q);
 	if (strcmp(name, "pte") == 0)
-		return l->has_pte ? num(q, phys_read(l->pte_host ? m : x,
+		return l->has_pte ? num(q, phys_read(l->pte_host ? m :
+		    l->ctx ? m->vms[l->ctx - 1] : m,
 		    l->pte_addr, m->c.pt == PT_INVERTED ? 8 : m->c.pte)) :
 		    none(q);
 	if (strcmp(name, "pf.code") == 0)
@@ -243,6 +244,10 @@ fmt_fault(const struct event *ev, struct strbuf *b)
 	    (ev->b & 0x10) ? "fetch" : (ev->b & 2) ? "write" : "read",
 	    (ev->b & 4) ? "user" : "kernel", "");
 	switch (ev->c) {
+	case FAULT_NONE:
+		sb_printf(b, "page-fault exiting is on: it exits to the VMM "
+		    "first");
+		break;
 	case FAULT_SEGV:
 		sb_printf(b, "the OS has no page there: segmentation fault");
 		break;
@@ -314,7 +319,8 @@ fmt_vmx(const struct engine *e, const struct event *ev, struct strbuf *b)
 		"repairs", "handles the hypercall", "loads the guest's CR3",
 		"drops the guest's TLB entry for", "handles the interrupt",
 		"finds no guest memory at", "walks the guest's table for",
-		"emulates the guest's write to its page table at gpa" };
+		"emulates the guest's write to its page table at gpa",
+		"takes the guest's page fault" };
 
 	switch (ev->kind) {
 	case EV_VM:
@@ -391,9 +397,11 @@ fmt_vmx(const struct engine *e, const struct event *ev, struct strbuf *b)
 		break;
 	case EV_EXIT:
 		if (ev->flags & EVF_MATCH) {
-			sb_printf(b, "trap: the deprivileged guest kernel "
-			    "faults (%s); the VMM in ring 0 takes over",
-			    ev->a == EXIT_EXCEPTION ? "#PF" : "#GP in ring 1");
+			sb_printf(b, "trap: %s; the VMM in ring 0 takes over",
+			    ev->a == EXIT_EXCEPTION ? "the deprivileged guest "
+			    "kernel faults (#PF)" : ev->a == EXIT_EXTINT ?
+			    "an interrupt arrives" : "the deprivileged guest "
+			    "kernel faults (#GP in ring 1)");
 			break;
 		}
 		if (ev->level == 1)
@@ -424,7 +432,7 @@ fmt_vmx(const struct engine *e, const struct event *ev, struct strbuf *b)
 			    ULL(ev->e));
 		break;
 	case EV_VMM:
-		sb_printf(b, "VMM %s", act[ev->a < 11 ? ev->a : 0]);
+		sb_printf(b, "VMM %s", act[ev->a < 12 ? ev->a : 0]);
 		switch (ev->a) {
 		case VMM_BACK:
 			sb_printf(b, " gfn 0x%llx with host frame 0x%llx and "
@@ -479,8 +487,12 @@ fmt_vmx(const struct engine *e, const struct event *ev, struct strbuf *b)
 				    ULL(ev->c), ULL(ev->d));
 			break;
 		case VMM_IRQ:
-			sb_printf(b, "; the host keeps running in root mode "
-			    "until vmresume");
+			sb_printf(b, "; the host keeps running until "
+			    "vmresume");
+			break;
+		case VMM_REFLECT:
+			sb_printf(b, ": it reflects the page fault back into "
+			    "the guest");
 			break;
 		case VMM_EMULATE:
 			if (ev->b < INSN_N)
@@ -519,8 +531,9 @@ fmt_vmx(const struct engine *e, const struct event *ev, struct strbuf *b)
 			    "VMM's, not its own", ULL(ev->d));
 		break;
 	case EV_VMCS:
-		sb_printf(b, "%s control %s exiting: %s", amd(m) ? "VMCB" :
-		    "VMCS", vmcs_ctl_names[ev->a], ev->b ? "on" : "off");
+		sb_printf(b, "%s control %s%s: %s", amd(m) ? "VMCB" : "VMCS",
+		    vmcs_ctl_names[ev->a], ev->a == CTL_EPT ||
+		    ev->a == CTL_VPID ? "" : " exiting", ev->b ? "on" : "off");
 		break;
 	default:
 		break;
@@ -628,13 +641,19 @@ format(const struct engine *e, const struct event *ev, struct strbuf *b)
 		fmt_split(e, ev, b);
 		break;
 	case EV_TLB_HIT:
-		sb_printf(b, "TLB probe asid %llu vpn 0x%llx set %llu: hit in "
-		    "way %llu -> frame 0x%llx", ULL(ev->e), ULL(ev->a),
-		    ULL(ev->c), ULL(ev->d), ULL(ev->b));
+		sb_printf(b, "TLB probe ");
+		if (ev->level)
+			sb_printf(b, "vpid %u ", ev->level);
+		sb_printf(b, "asid %llu vpn 0x%llx set %llu: hit in way %llu -> "
+		    "frame 0x%llx", ULL(ev->e), ULL(ev->a), ULL(ev->c),
+		    ULL(ev->d), ULL(ev->b));
 		break;
 	case EV_TLB_MISS:
-		sb_printf(b, "TLB probe asid %llu vpn 0x%llx set %llu: miss",
-		    ULL(ev->e), ULL(ev->a), ULL(ev->c));
+		sb_printf(b, "TLB probe ");
+		if (ev->level)
+			sb_printf(b, "vpid %u ", ev->level);
+		sb_printf(b, "asid %llu vpn 0x%llx set %llu: miss", ULL(ev->e),
+		    ULL(ev->a), ULL(ev->c));
 		break;
 	case EV_WALK:
 		pt_flags_text(m, ev->b, (ev->flags & EVF_LEAF) != 0, fl,
@@ -861,14 +880,16 @@ show_tlb(const struct machine *m, struct strbuf *b)
 	    m->c.tlb, m->tlb_sets, m->tlb_sets == 1 ? "" : "s", m->tlb_ways,
 	    m->tlb_ways == 1 ? "" : "s", tlb_policy_name(m->c.tlb_policy),
 	    m->c.tlb_tags ? "on" : "off");
-	sb_printf(b, "set way asid vpn                frame      rights d\n");
+	sb_printf(b, "set way vpid asid vpn                frame      rights "
+	    "d\n");
 	for (i = 0; i < m->c.tlb; i++) {
 		t = &m->tlb[i];
 		if (!t->valid)
 			continue;
 		n++;
-		sb_printf(b, "%3u %3u %4u 0x%-16llx 0x%-8llx %s%s%s%s %s\n",
-		    i / m->tlb_ways, i % m->tlb_ways, t->asid, ULL(t->vpn),
+		sb_printf(b, "%3u %3u %4u %4u 0x%-16llx 0x%-8llx %s%s%s%s %s\n",
+		    i / m->tlb_ways, i % m->tlb_ways, t->vpid, t->asid,
+		    ULL(t->vpn),
 		    ULL(t->frame), "r", t->w ? "w" : "-", t->nx ? "-" : "x",
 		    t->u ? "u" : "k", t->dirty ? "D" : ".");
 	}

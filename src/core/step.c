@@ -371,6 +371,7 @@ walk_start(struct machine *m, struct machine *x)
 static void
 walk_begin(struct machine *m, struct machine *x)
 {
+	m->r.pf_reflected = 0;
 	m->r.rw = m->r.ru = 1;
 	m->r.rnx = 0;
 	if (m->c.tlb > 0)
@@ -435,6 +436,7 @@ step_split(struct engine *e, const struct op *o, struct event *ev)
 
 	memset(l, 0, sizeof *l);
 	l->valid = 1;
+	l->ctx = m->r.ctx;
 	l->va = o->va;
 	l->vpn = vpn_of_va(x, o->va);
 	l->offset = o->va & (x->c.page - 1);
@@ -622,7 +624,8 @@ step_nwalk(struct engine *e, const struct op *o, struct event *ev)
 	}
 	if (!ept_present(x, v)) {
 		vmx_raise(m, EXIT_EPT_VIOL, (o->kind == OP_WRITE ? 2u :
-		    o->kind == OP_EXEC ? 4u : 1u) | 0x80u, o->va, m->r.gpa,
+		    o->kind == OP_EXEC ? 4u : 1u) | 0x80u |
+		    (m->r.gl > x->levels ? 0x100u : 0u), o->va, m->r.gpa,
 		    gfn < x->gframes ? VMM_BACK : VMM_OUTSIDE, PH_RESTART);
 		return;
 	}
@@ -856,10 +859,35 @@ step_data(struct engine *e, const struct op *o, struct event *ev)
 	access_end(m, x);
 }
 
+/* A guest #PF with page-fault exiting on (the exception bitmap's bit
+ * 14) exits first; the VMM reflects it back into the guest.  Shadow
+ * paging takes its faults in shadow_fault() instead. */
+static bool
+pf_exits(struct machine *m, struct machine *x, const struct op *o,
+    bool present)
+{
+	if (x->cpu == x || shadow_guest(x) || x->cpumode != CPU_VTX ||
+	    !x->vmcs.ctl[CTL_PF] || m->r.pf_reflected)
+		return false;
+	m->r.pf_reflected = 1;
+	vmx_raise(m, EXIT_EXCEPTION, pf_code(x, o, present), o->va, 0,
+	    VMM_REFLECT, m->r.phase);
+	return true;
+}
+
 static void
 step_denied(struct engine *e, const struct op *o, struct event *ev)
 {
 	struct machine *m = e->m, *x = X(e);
+
+	if (pf_exits(m, x, o, true)) {
+		ev->kind = EV_FAULT;
+		ev->a = o->va;
+		ev->b = pf_code(x, o, true);
+		ev->c = FAULT_NONE;
+		ev->flags = EVF_PRESENT | EVF_MATCH;
+		return;
+	}
 
 	set_fault(m, x, FAULT_PROTECTION, pf_code(x, o, true));
 	ev->kind = EV_FAULT;
@@ -880,6 +908,14 @@ step_notpresent(struct engine *e, const struct op *o, struct event *ev)
 	unsigned perm;
 	enum fault_kind k;
 
+	if (pf_exits(m, x, o, false)) {
+		ev->kind = EV_FAULT;
+		ev->a = o->va;
+		ev->b = pf_code(x, o, false);
+		ev->c = FAULT_NONE;
+		ev->flags = EVF_MATCH;	/* the #PF exits first */
+		return;
+	}
 	ev->kind = EV_FAULT;
 	ev->a = o->va;
 	ev->b = pf_code(x, o, false);

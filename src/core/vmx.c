@@ -285,6 +285,10 @@ vmm_work(struct engine *e, const struct op *o, struct event *ev)
 		break;
 	case VMM_IRQ:
 		break;
+	case VMM_REFLECT:
+		ev->b = m->r.ex_qual;
+		ev->cycles = m->c.cost[COST_EMULATE];
+		break;
 	default:
 		ev->b = o->kind == OP_INSN ? o->insn : INSN_N;
 		ev->c = o->value;
@@ -355,8 +359,13 @@ vmx_step_exit(struct engine *e, const struct op *o, struct event *ev)
 				ev->c = tlb_flush_all(g);
 				ev->flags = EVF_FREE;
 			}
-		} else
+		} else {
 			ev->flags = EVF_MATCH;	/* return from a trap */
+			m->r.mode = MODE_GUEST;
+		}
+		J(g, &g->vmcs, sizeof g->vmcs);
+		g->vmcs.host_cr3 = m->r.cur ? m->procs[m->r.cur - 1].root <<
+		    m->c.page_bits : 0;
 		if (m->r.vmm == VMM_SHADOW && (m->r.after == PH_DENIED ||
 		    m->r.after == PH_NOTPRESENT))
 			ev->flags |= EVF_DENIED;	/* #PF injected */
@@ -813,9 +822,10 @@ vmx_check(struct engine *e, const struct op *o, struct verr *err)
 		    MMU_NESTED ? ept_tables(m, gframes) : 0) >
 		    os_tframes_left(m))
 			return verr_set(err, "memory", "vm: the host cannot "
-			    "back %llu guest frames: %llu frames are left "
+			    "back %llu guest frames%s: %llu frames are left "
 			    "above its pool (give a larger pa, or less "
 			    "memory)", (unsigned long long)gframes,
+			    o->mmu == MMU_NESTED ? " and their EPT tables" : "",
 			    (unsigned long long)os_tframes_left(m));
 		if (o->asid >= 0) {
 			if (o->asid == 0 || o->asid > 65535)
@@ -825,7 +835,8 @@ vmx_check(struct engine *e, const struct op *o, struct verr *err)
 			for (i = 0; i < m->r.nvms; i++)
 				if (m->vms[i]->vpid == (uint32_t)o->asid)
 					return verr_set(err, "vpid", "vm: vpid "
-					    "%lld belongs to %s",
+					    "%lld is taken by guest '%s' (leave "
+					    "vpid= out to get a free one)",
 					    (long long)o->asid,
 					    m->vms[i]->vmname);
 		}
@@ -871,7 +882,7 @@ vmx_check(struct engine *e, const struct op *o, struct verr *err)
 	case OP_INTERRUPT:
 		if (!in_guest(m))
 			return verr_set(err, NULL, "interrupt: no guest is "
-			    "running");
+			    "running (vmlaunch or vmresume one first)");
 		return 0;
 	case OP_VMCS:
 		if (m->r.guest == 0)
@@ -879,15 +890,17 @@ vmx_check(struct engine *e, const struct op *o, struct verr *err)
 			    "(launch one first)");
 		g = m->vms[m->r.guest - 1];
 		if (o->ctl == CTL_CPUID || o->ctl == CTL_VMCALL)
-			return verr_set(err, NULL, "vmcs: %s exits "
-			    "unconditionally on VT-x", vmcs_ctl_names[o->ctl]);
+			return verr_set(err, "key", "vmcs: %s exits "
+			    "unconditionally on VT-x: no control turns it off",
+			    vmcs_ctl_names[o->ctl]);
 		if (o->ctl == CTL_EPT)
-			return verr_set(err, NULL, "vmcs: ept follows the "
-			    "guest's mmu= (nested uses EPT)");
+			return verr_set(err, "key", "vmcs: ept follows the "
+			    "guest's mmu= (nested uses EPT): choose mmu= in the "
+			    "vm command");
 		if (g->mmu == MMU_SHADOW && o->value == 0 &&
 		    (o->ctl == CTL_CR3 || o->ctl == CTL_INVLPG ||
 		    o->ctl == CTL_PF))
-			return verr_set(err, NULL, "vmcs: shadow paging needs "
+			return verr_set(err, "key", "vmcs: shadow paging needs "
 			    "%s exiting: without it the VMM cannot keep the "
 			    "shadow table right", vmcs_ctl_names[o->ctl]);
 		return 0;
@@ -1037,8 +1050,10 @@ vmx_step_trap(struct engine *e, struct event *ev)
 				ev->c = tlb_flush_all(g);
 				ev->flags = EVF_FREE;
 			}
-		} else
+		} else {
 			ev->flags = EVF_MATCH;
+			m->r.mode = MODE_GUEST;
+		}
 		m->r.tphase = 0;
 		break;
 	}
