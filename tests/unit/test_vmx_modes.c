@@ -1,15 +1,11 @@
 /*
- * test_vmx_modes.c - virtualization tests that fail on the code as of
- * this writing, kept out of the tree until the bugs are fixed (then drop
- * this file into tests/unit/, or move its tests into test_vmx.c):
+ * test_vmx_modes.c - what the virtualization tests first found wrong,
+ * kept as tests:
  *   - expect pte after a nested guest's access reads the guest's leaf
  *     entry (pte.addr is guest-physical), also after an interrupt has
- *     returned the CPU to root mode - query.c then reads the address in
- *     host memory (it picks the memory by the current mode, not by the
- *     machine that made the access);
+ *     returned the CPU to root mode;
  *   - a cpu=classic guest runs in mode "guest" once launched, and its
- *     POPF/SGDT are silent, HLT traps; cpu=bt translates them - vmx.c
- *     never sets MODE_GUEST, so the guest never runs.
+ *     POPF/SGDT are silent, HLT traps; cpu=bt translates them.
  */
 #include <setjmp.h>
 #include <stdarg.h>
