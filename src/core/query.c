@@ -359,9 +359,10 @@ fmt_vmx(const struct engine *e, const struct event *ev, struct strbuf *b)
 			sb_printf(b, "%s: the CPU leaves VMX operation",
 			    amd(m) ? "EFER.SVME=0" : "VMXOFF");
 		else
-			sb_printf(b, "%s: the CPU enters VMX root operation "
-			    "(the VMM runs here)", amd(m) ? "EFER.SVME=1" :
-			    "VMXON");
+			sb_printf(b, "%s", amd(m) ? "EFER.SVME=1: SVM is on; "
+			    "the VMM runs the host and VMRUNs its guests" :
+			    "VMXON: the CPU enters VMX root operation (the VMM "
+			    "runs here)");
 		break;
 	case EV_LAUNCH:
 		g = m->vms[ev->a];
@@ -643,7 +644,8 @@ format(const struct engine *e, const struct event *ev, struct strbuf *b)
 	case EV_TLB_HIT:
 		sb_printf(b, "TLB probe ");
 		if (ev->level)
-			sb_printf(b, "vpid %u ", ev->level);
+			sb_printf(b, "%s %u ", amd(m) ? "guest asid" :
+			    "vpid", ev->level);
 		sb_printf(b, "asid %llu vpn 0x%llx set %llu: hit in way %llu -> "
 		    "frame 0x%llx", ULL(ev->e), ULL(ev->a), ULL(ev->c),
 		    ULL(ev->d), ULL(ev->b));
@@ -651,7 +653,8 @@ format(const struct engine *e, const struct event *ev, struct strbuf *b)
 	case EV_TLB_MISS:
 		sb_printf(b, "TLB probe ");
 		if (ev->level)
-			sb_printf(b, "vpid %u ", ev->level);
+			sb_printf(b, "%s %u ", amd(m) ? "guest asid" :
+			    "vpid", ev->level);
 		sb_printf(b, "asid %llu vpn 0x%llx set %llu: miss", ULL(ev->e),
 		    ULL(ev->a), ULL(ev->c));
 		break;
@@ -848,7 +851,7 @@ event_format(const struct engine *e, const struct event *ev, char *buf,
 static void
 show_stats(const struct machine *m, struct strbuf *b)
 {
-	const struct regs *r = &m->r;
+	const struct regs *r = &m->r, *xr = &query_os(m)->r;
 	double probes = (double)(r->tlb_hits + r->tlb_misses);
 
 	sb_printf(b, "accesses %llu\n", ULL(r->accesses));
@@ -858,8 +861,8 @@ show_stats(const struct machine *m, struct strbuf *b)
 	sb_printf(b, "page-table refs %llu (%.2f per access)\n",
 	    ULL(r->refs_total), r->accesses ? (double)r->refs_total /
 	    (double)r->accesses : 0.0);
-	sb_printf(b, "faults %llu\n", ULL(r->faults));
-	sb_printf(b, "writebacks %llu\n", ULL(r->writebacks));
+	sb_printf(b, "faults %llu\n", ULL(xr->faults));
+	sb_printf(b, "writebacks %llu\n", ULL(xr->writebacks));
 	sb_printf(b, "exits %llu\n", ULL(r->exits));
 	sb_printf(b, "cycles %llu\n", ULL(r->cycles));
 	sb_printf(b, "effective access time %.1f cycles per access\n",

@@ -209,7 +209,7 @@ step_map(struct engine *e, const struct op *o, struct event *ev)
 		ev->b = (uint64_t)o->frame + m->r.iter;
 		ev->flags = EVF_DENIED;
 		ev->c = ev->b >= x->gframes ? 1 : ev->b >= x->c.total_frames -
-		    x->r.ntframes ? 2 : 3;
+		    x->r.ntframes && (o->perm & PERM_W) ? 2 : 3;
 		if (++m->r.iter == o->pages)
 			finish(m);
 		return;

@@ -140,6 +140,13 @@ vmm_back(struct machine *g, uint64_t gfn)
 	struct machine *h = g->cpu;
 	uint64_t f;
 
+	if (g->backing[gfn] != 0) {
+		/* backed already (its EPT entry was lost): map it again */
+		f = g->backing[gfn] - 1;
+		if (g->mmu == MMU_NESTED && g->vmcs.eptp != 0)
+			(void)ept_map(g, gfn, f);
+		return f;
+	}
 	if (os_tframes_left(h) < 1 + h->levels)
 		return NONE64;
 	f = os_alloc_tframes(h, 1, g->vpid, TF_GUEST, 0);
@@ -392,11 +399,11 @@ vmx_cr3_exit(struct engine *e, const struct op *o, struct event *ev)
 {
 	struct machine *m = e->m;
 
-	(void)o;
 	ev->kind = EV_INSN;
 	ev->a = INSN_MOVCR3;
-	ev->b = IR_EXIT;
-	m->r.insn_res = IR_EXIT;
+	ev->b = X(e)->cpumode == CPU_VTX ? IR_EXIT : IR_TRAP;
+	m->r.insn_res = (uint8_t)ev->b;
+	(void)o;
 	vmx_raise(m, EXIT_CR, 3 /* mov to CR3 */, NONE64, 0, VMM_CR3,
 	    PH_IDLE);
 }
