@@ -199,6 +199,19 @@ struct regs {
 	uint8_t level;		/* walk level, 1 = top */
 	uint32_t op;		/* the op in progress, or the next to start */
 
+	/* guest page-table writes that trapped (shadow paging), waiting for
+	 * their exit, the VMM's emulation and the entry (near the fields
+	 * above: every step looks at them) */
+	uint8_t ntraps;
+	uint8_t tphase;		/* 0 none, 1 exit taken, 2 VMM done */
+	uint8_t tkind;		/* 0 a write-protect trap, 1 a hypercall */
+	uint8_t pf_reflected;	/* this access's #PF exited already */
+	uint8_t batch_bad;	/* pv: updates the VMM refuses */
+	uint8_t pad5[3];
+	uint32_t batch;		/* pv: page-table updates waiting for the
+				 * hypercall */
+	uint32_t pad6;
+
 	/* the access (or op) in progress */
 	uint64_t table;		/* walk: base of the table at this level */
 	uint64_t entry_pa;	/* walk: address of the last entry read */
@@ -246,17 +259,7 @@ struct regs {
 	uint32_t pad3;
 	uint64_t exits_by[N_EXIT_NAMES];
 
-	/* guest page-table writes that trapped (shadow paging), waiting for
-	 * their exit, the VMM's emulation and the entry */
-	uint8_t ntraps;
-	uint8_t tphase;		/* 0 none, 1 exit taken, 2 VMM done */
-	uint8_t tkind;		/* 0 a write-protect trap, 1 a hypercall */
-	uint8_t pf_reflected;	/* this access's #PF exited already */
-	uint8_t batch_bad;	/* pv: updates the VMM refuses */
-	uint8_t pad5[3];
-	uint32_t batch;		/* pv: page-table updates waiting for the
-				 * hypercall */
-	uint64_t trapq[TRAPQ];	/* the entries' gpas */
+	uint64_t trapq[TRAPQ];	/* trapped guest entries' gpas */
 };
 
 struct machine {
