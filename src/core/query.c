@@ -334,6 +334,10 @@ fmt_vmx(const struct engine *e, const struct event *ev, struct strbuf *b)
 		    "trap-and-emulate", g->mmu == MMU_NESTED ? (amd(m) ?
 		    "nested (NPT)" : "nested (EPT)") : g->mmu == MMU_SHADOW ?
 		    "shadow" : "pv");
+		if (g->mmu == MMU_PV)
+			sb_printf(b, "; the guest kernel runs in ring 1 (ring 3 "
+			    "on 64-bit), its users in ring 3, the VMM in ring 0 "
+			    "and in the top 64 MiB of every address space");
 		if (ev->flags & EVF_DISK)
 			sb_printf(b, "; backed lazily, frame by frame");
 		else
@@ -372,8 +376,10 @@ fmt_vmx(const struct engine *e, const struct event *ev, struct strbuf *b)
 			    (ev->flags & EVF_MATCH) ? "resumes" : "starts",
 			    g->vmname);
 		else if (amd(m))
-			sb_printf(b, "VMRUN %s: the CPU saves host state, checks "
-			    "and loads the VMCB", g->vmname);
+			sb_printf(b, "VMRUN %s: the CPU saves host state in "
+			    "the host save area, checks and loads the VMCB "
+			    "(VMLOAD brings the rest: FS, GS, TR, LDTR, the "
+			    "SYSCALL MSRs)", g->vmname);
 		else
 			sb_printf(b, "%s %s: the CPU checks the VMCS (launch "
 			    "state %s)", (ev->flags & EVF_MATCH) ? "VMRESUME" :
@@ -426,8 +432,10 @@ fmt_vmx(const struct engine *e, const struct event *ev, struct strbuf *b)
 			sb_printf(b, ", guest-linear 0x%llx", ULL(ev->c));
 		if (ev->a == EXIT_EPT_VIOL || ev->a == EXIT_EPT_MISC)
 			sb_printf(b, ", guest-physical 0x%llx", ULL(ev->d));
-		sb_printf(b, "; the CPU saves the guest state and loads the "
-		    "host's (root mode)");
+		sb_printf(b, amd(m) ? "; the CPU saves the guest state in "
+		    "the VMCB and reloads the host's (VMSAVE keeps the rest)" :
+		    "; the CPU saves the guest state and loads the host's "
+		    "(root mode)");
 		if (ev->flags & EVF_FREE)
 			sb_printf(b, "; untagged TLB flushed (%llu)",
 			    ULL(ev->e));
@@ -909,6 +917,60 @@ cmp_rec(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
+/* The leaf entry for key in a radix table at root (host memory), or
+ * NONE64: the shadow table (key = vpn) or the EPT (key = gfn). */
+static uint64_t
+host_leaf(const struct machine *g, uint64_t root, uint64_t key)
+{
+	const struct machine *h = g->cpu;
+	uint64_t table = root, epa = NONE64, e;
+	unsigned l;
+
+	for (l = 1; l <= g->levels; l++) {
+		epa = pt_entry_pa(g, table, key, l);
+		if (l == g->levels)
+			break;
+		e = phys_read(h, epa, g->c.pte);
+		if (g->mmu == MMU_NESTED ? !ept_present(g, e) :
+		    !pt_present(h, e))
+			return NONE64;
+		table = g->mmu == MMU_NESTED ? ept_next(g, e) : pt_next(h, e);
+	}
+	return epa;
+}
+
+/* A guest page beside its guest entry: the VMM's map from the guest
+ * frame to a host frame, and the entry the hardware uses for it. */
+static void
+show_vmm_side(const struct machine *g, const struct proc *p, uint64_t vpn,
+    uint64_t gfn, struct strbuf *b)
+{
+	const struct machine *h = g->cpu;
+	uint64_t hf = gfn < g->gframes ? g->backing[gfn] : 0, epa;
+
+	sb_printf(b, "  | VMM: gfn 0x%llx -> ", ULL(gfn));
+	if (hf == 0)
+		sb_printf(b, "not backed yet");
+	else
+		sb_printf(b, "host frame 0x%llx", ULL(hf - 1));
+	if (g->mmu == MMU_SHADOW) {
+		epa = p->shadow ? host_leaf(g, (p->shadow - 1) <<
+		    h->c.page_bits, vpn) : NONE64;
+		if (epa == NONE64)
+			sb_printf(b, "  | shadow: none yet");
+		else
+			sb_printf(b, "  | shadow entry at 0x%llx = 0x%llx",
+			    ULL(epa), ULL(phys_read(h, epa, g->c.pte)));
+	} else if (g->mmu == MMU_NESTED) {
+		epa = host_leaf(g, g->vmcs.eptp, gfn);
+		if (epa == NONE64)
+			sb_printf(b, "  | EPT: none yet");
+		else
+			sb_printf(b, "  | EPT entry at 0x%llx = 0x%llx",
+			    ULL(epa), ULL(phys_read(h, epa, g->c.pte)));
+	}
+}
+
 static void
 show_pt(const struct machine *m, struct strbuf *b)
 {
@@ -978,6 +1040,8 @@ show_pt(const struct machine *m, struct strbuf *b)
 			sb_printf(b, "  entry at 0x%llx = 0x%llx (%s)",
 			    ULL(v[i]->pte_pa), ULL(pte), fl);
 		}
+		if (m->cpu != m && o->frame != NONE64)
+			show_vmm_side(m, p, v[i]->vpn, o->frame, b);
 		sb_printf(b, "\n");
 	}
 	if (n == 0)
