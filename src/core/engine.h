@@ -143,7 +143,8 @@ enum ev_kind {
 	EV_ENTRY,	/* a: vm index, b: guest CR3, c: tlb flushed,
 			 * flags: EVF_FREE = flushed */
 	EV_EXIT,	/* a: reason, b: qualification, c: gla, d: gpa,
-			 * e: tlb flushed; flags: EVF_FREE = flushed */
+			 * e: #PF error code, f: tlb entries flushed;
+			 * flags: EVF_FREE = flushed */
 	EV_VMM,		/* a: action, b, c, d: action's values */
 	EV_INSN,	/* a: insn, b: result (enum insn_result), c: arg */
 	EV_VMCS,	/* a: ctl, b: value */
@@ -193,6 +194,7 @@ struct event {
 	uint64_t step;		/* 1-based position of this micro-step */
 	uint64_t cycles;	/* what this step cost */
 	uint64_t a, b, c, d, e;
+	uint64_t f;		/* EV_EXIT: TLB entries flushed */
 	uint16_t kind;		/* enum ev_kind */
 	uint8_t level;		/* 1 = top level */
 	uint8_t flags;		/* EVF_* */

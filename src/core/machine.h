@@ -174,6 +174,7 @@ struct vmcs {
 	uint64_t host_gdtr;
 	uint64_t eptp;		/* EPT root (host pa), 0 without EPT */
 	uint64_t exit_reason, exit_qual, exit_gla, exit_gpa;
+	uint64_t exit_err;	/* the interruption error code (#PF) */
 };
 
 #define MAX_VMS 16
@@ -202,15 +203,17 @@ struct regs {
 	/* guest page-table writes that trapped (shadow paging), waiting for
 	 * their exit, the VMM's emulation and the entry (near the fields
 	 * above: every step looks at them) */
-	uint8_t ntraps;
+	uint8_t qlen;		/* trapped writes whose gpa is queued */
 	uint8_t tphase;		/* 0 none, 1 exit taken, 2 VMM done */
 	uint8_t tkind;		/* 0 a write-protect trap, 1 a hypercall */
 	uint8_t pf_reflected;	/* this access's #PF exited already */
 	uint8_t batch_bad;	/* pv: updates the VMM refuses */
 	uint8_t pad5[3];
+	uint32_t ntraps;	/* trapped writes waiting (the first qlen
+				 * queued, the rest resynchronised all at
+				 * once) */
 	uint32_t batch;		/* pv: page-table updates waiting for the
 				 * hypercall */
-	uint32_t pad6;
 
 	/* the access (or op) in progress */
 	uint64_t table;		/* walk: base of the table at this level */
@@ -255,6 +258,9 @@ struct regs {
 	uint64_t gpa;		/* nested: the gpa being translated */
 	uint64_t etable;	/* nested: the EPT table at el (host pa) */
 	uint64_t ex_qual, ex_gla, ex_gpa;	/* the exit being taken */
+	uint64_t ex_err;	/* its #PF error code (exception exits) */
+	uint64_t reserved;	/* frames above the pool promised to guests
+				 * (lazy backing, shadow tables) */
 	uint32_t ex_reason;
 	uint32_t pad3;
 	uint64_t exits_by[N_EXIT_NAMES];
@@ -372,6 +378,7 @@ uint64_t shadow_root(struct machine *x, uint32_t proc);
 uint64_t shadow_gfn(const struct machine *h, uint64_t hframe);
 void	shadow_resync(struct machine *x, uint64_t gpa, uint64_t *spa,
 	    uint64_t *sv);
+void	shadow_resync_all(struct machine *x);
 int	shadow_fault(struct machine *m, struct machine *x, const struct op *o,
 	    uint64_t *spa, uint64_t *sv);
 uint64_t shadow_invlpg(struct machine *x, uint64_t va);
@@ -423,6 +430,8 @@ uint32_t os_find_proc(const struct machine *, const char *name);
 uint32_t os_lookup(const struct machine *, uint32_t proc, uint64_t vpn);
 uint64_t os_free_frames(const struct machine *);
 uint64_t os_alloc_tframes(struct machine *, uint64_t n, uint32_t proc,
+	    enum tframe_kind, unsigned level);
+uint64_t os_alloc_reserved(struct machine *, uint64_t n, uint32_t proc,
 	    enum tframe_kind, unsigned level);
 uint64_t os_tframes_left(const struct machine *);
 uint64_t os_lowest_free(struct machine *);

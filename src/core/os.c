@@ -48,7 +48,20 @@ os_free_frames(const struct machine *m)
 uint64_t
 os_tframes_left(const struct machine *m)
 {
-	return m->c.total_frames - m->c.frames - m->r.ntframes;
+	uint64_t room = m->c.total_frames - m->c.frames, used =
+	    m->r.ntframes + m->r.reserved;
+
+	return used >= room ? 0 : room - used;
+}
+
+/* Frames promised to a guest earlier (reserved at vm): take them from
+ * the reservation, then as any table. */
+uint64_t
+os_alloc_reserved(struct machine *m, uint64_t n, uint32_t proc,
+    enum tframe_kind kind, unsigned level)
+{
+	m->r.reserved = m->r.reserved > n ? m->r.reserved - n : 0;
+	return os_alloc_tframes(m, n, proc, kind, level);
 }
 
 /* Take n contiguous frames for a table from the top of memory down,

@@ -428,7 +428,9 @@ fmt_vmx(const struct engine *e, const struct event *ev, struct strbuf *b)
 			    exit_word((unsigned)ev->a));
 		if (ev->b)
 			sb_printf(b, ", qualification 0x%llx", ULL(ev->b));
-		if (ev->c != NONE64)
+		if (ev->a == EXIT_EXCEPTION)
+			sb_printf(b, ", #PF error code 0x%llx", ULL(ev->e));
+		else if (ev->c != NONE64)
 			sb_printf(b, ", guest-linear 0x%llx", ULL(ev->c));
 		if (ev->a == EXIT_EPT_VIOL || ev->a == EXIT_EPT_MISC)
 			sb_printf(b, ", guest-physical 0x%llx", ULL(ev->d));
@@ -438,7 +440,7 @@ fmt_vmx(const struct engine *e, const struct event *ev, struct strbuf *b)
 		    "(root mode)");
 		if (ev->flags & EVF_FREE)
 			sb_printf(b, "; untagged TLB flushed (%llu)",
-			    ULL(ev->e));
+			    ULL(ev->f));
 		break;
 	case EV_VMM:
 		sb_printf(b, "VMM %s", act[ev->a < 12 ? ev->a : 0]);
@@ -466,7 +468,12 @@ fmt_vmx(const struct engine *e, const struct event *ev, struct strbuf *b)
 			break;
 		case VMM_SHADOW:
 			sb_printf(b, " 0x%llx: ", ULL(ev->b));
-			if (ev->flags & EVF_MATCH)
+			if ((ev->flags & EVF_LEAF))
+				sb_printf(b, "the guest may write there, but "
+				    "the page is one of its page tables: the "
+				    "VMM performs the store at gpa 0x%llx and "
+				    "updates the shadow", ULL(ev->c));
+			else if (ev->flags & EVF_MATCH)
 				sb_printf(b, "it allows the access, so the "
 				    "fault is hidden: shadow entry at 0x%llx "
 				    "<- 0x%llx", ULL(ev->c), ULL(ev->d));
@@ -1169,6 +1176,9 @@ show_vmcs(const struct machine *m, struct strbuf *b)
 			sb_printf(b, ", SVM exit code 0x%x",
 			    svm_code((unsigned)v->exit_reason));
 		sb_printf(b, ", qualification 0x%llx", ULL(v->exit_qual));
+		if (v->exit_reason == EXIT_EXCEPTION)
+			sb_printf(b, ", #PF error code 0x%llx",
+			    ULL(v->exit_err));
 		if (v->gla_valid)
 			sb_printf(b, ", guest-linear 0x%llx", ULL(v->exit_gla));
 		if (v->gpa_valid)

@@ -58,26 +58,51 @@ os_pte_write(struct machine *x, uint64_t pa, uint64_t v, unsigned size)
 	}
 	if (!shadow_guest(x) || gfn >= x->gframes || !x->shadow_of[gfn])
 		return;
-	if (h->r.ntraps < TRAPQ)
-		h->r.trapq[h->r.ntraps] = pa;
-	else
-		h->r.trapq[TRAPQ - 1] = NONE64;	/* too many: resync all */
-	if (h->r.ntraps < TRAPQ)
-		h->r.ntraps++;
+	if (h->r.qlen < TRAPQ)
+		h->r.trapq[h->r.qlen++] = pa;
+	h->r.ntraps++;		/* each write is one exit, queued or not */
+}
+
+/* Shadow leaf entries that map host frame hf lose their write right: the
+ * frame now holds a page table the VMM mirrors. */
+static void
+write_protect(struct machine *x, uint64_t hf)
+{
+	struct machine *h = x->cpu;
+	uint64_t f, n = (uint64_t)1 << x->c.split[x->levels - 1], i, e, pa;
+	const struct tframe *t;
+
+	for (f = 0; f < h->r.ntframes; f++) {
+		t = tframe_at(h, h->c.total_frames - 1 - f);
+		if (t->kind != TF_SHADOW || t->proc != x->vpid ||
+		    t->level != x->levels || !t->first)
+			continue;
+		for (i = 0; i < n; i++) {
+			pa = ((h->c.total_frames - 1 - f) << h->c.page_bits) +
+			    i * x->c.pte;
+			e = phys_read(h, pa, x->c.pte);
+			if (pt_present(h, e) && (e & X86_W) &&
+			    pt_next(h, e) >> h->c.page_bits == hf)
+				phys_write(h, pa, e & ~X86_W, x->c.pte);
+		}
+	}
+	(void)tlb_flush_frame(x, shadow_gfn(h, hf));
 }
 
 static uint64_t
 new_shadow_table(struct machine *x, uint64_t gtable_gfn, unsigned level)
 {
 	struct machine *h = x->cpu;
-	uint64_t f = os_alloc_tframes(h, x->tframes_per[level - 1], x->vpid,
-	    TF_SHADOW, level);
+	uint64_t f = os_alloc_reserved(h, x->tframes_per[level - 1],
+	    x->vpid, TF_SHADOW, level);
 	struct tframe *t = tframe_at(h, f);
 
 	J(h, t, sizeof *t);
 	t->gfn = gtable_gfn;
 	J(x, &x->shadow_of[gtable_gfn], sizeof x->shadow_of[0]);
 	x->shadow_of[gtable_gfn] = f + 1;
+	if (h->c.format == FMT_X86 && x->backing[gtable_gfn])
+		write_protect(x, x->backing[gtable_gfn] - 1);
 	return f;
 }
 
@@ -114,8 +139,28 @@ mirror(struct machine *x, uint64_t v, unsigned l)
 		return 0;
 	if (h->c.format != FMT_X86)
 		return pt_make_table(h, hf);
-	return (hf << h->c.page_bits) | (v & (X86_P | X86_W | X86_U |
-	    X86_A | X86_D | (h->has_nx ? X86_NX : 0)));
+	/* a page table the VMM mirrors stays write-protected */
+	return (hf << h->c.page_bits) | (v & (X86_P | X86_U | X86_A |
+	    X86_D | (h->has_nx ? X86_NX : 0))) | (x->shadow_of[g] ? 0 :
+	    (v & X86_W));
+}
+
+/* Too many trapped writes to queue: bring every mirrored entry up to
+ * date from the guest's tables. */
+void
+shadow_resync_all(struct machine *x)
+{
+	uint64_t g, i, n, spa, sv;
+
+	for (g = 0; g < x->gframes; g++) {
+		if (!x->shadow_of[g])
+			continue;
+		n = (uint64_t)1 << x->c.split[tframe_at(x->cpu,
+		    x->shadow_of[g] - 1)->level - 1];
+		for (i = 0; i < n; i++)
+			shadow_resync(x, (g << x->c.page_bits) + i * x->c.pte,
+			    &spa, &sv);
+	}
 }
 
 /* After a trapped write to the guest entry at gpa: the VMM emulated it;
@@ -148,9 +193,11 @@ refused(const struct op *o, uint8_t w, uint8_t u, uint8_t nx)
 }
 
 /* The VMM takes a shadow page fault: walk the guest's table; if it
- * allows the access, fill the shadow path (a hidden fault, return 1);
- * else return 0 (inject it), with m->r.rw/ru/rnx set to the guest's
- * rights, deny_present telling a present-but-denied leaf. */
+ * allows the access, fill the shadow path (a hidden fault, return 1) -
+ * or, for a write into a page table the VMM mirrors, emulate the store
+ * and resynchronise (return 2, *spa the gpa written); else return 0
+ * (inject it), with m->r.rw/ru/rnx set to the guest's rights,
+ * deny_present telling a present-but-denied leaf. */
 int
 shadow_fault(struct machine *m, struct machine *x, const struct op *o,
     uint64_t *spa, uint64_t *sv)
@@ -194,6 +241,15 @@ shadow_fault(struct machine *m, struct machine *x, const struct op *o,
 		if (l < x->levels && child < x->gframes &&
 		    !x->shadow_of[child])
 			(void)new_shadow_table(x, child, l + 1);
+		if (l == x->levels && o->kind == OP_WRITE &&
+		    child < x->gframes && x->shadow_of[child]) {
+			/* a store into a mirrored page table */
+			*spa = (child << x->c.page_bits) | (o->va &
+			    (x->c.page - 1));
+			phys_write(x, *spa, o->value, o->size);
+			shadow_resync(x, *spa, &sepa, sv);
+			return 2;
+		}
 		sepa = pt_entry_pa(h, st << h->c.page_bits, vpn, l);
 		phys_write(h, sepa, mirror(x, v, l), x->c.pte);
 		if (l == x->levels) {

@@ -46,6 +46,8 @@ last_fetch(struct machine *m)
 	}
 }
 
+static void	shadow_pf(struct machine *, const struct op *, bool);
+
 /* The OS the op in progress belongs to: the host's, or a guest's. */
 struct machine *
 X(const struct engine *e)
@@ -485,7 +487,11 @@ step_tlb(struct engine *e, const struct op *o, struct event *ev)
 		m->r.last.pte_addr = t->pte_pa;
 		m->r.last.has_pte = 1;
 		m->r.last.pte_host = shadow_guest(x) || pv_guest(x);
-		if (denied(m, o)) {
+		if (denied(m, o) && shadow_guest(x) && !m->r.pf_reflected) {
+			/* a page fault under shadow paging exits first */
+			m->r.pf_reflected = 1;
+			shadow_pf(m, o, true);
+		} else if (denied(m, o)) {
 			m->r.deny_present = 1;
 			m->r.phase = PH_DENIED;
 		} else
@@ -521,8 +527,11 @@ shadow_pf(struct machine *m, const struct op *o, bool present)
 	uint64_t code = (present ? 1u : 0u) | (o->kind == OP_WRITE ? 2u :
 	    0u) | (o->kernel ? 0u : 4u);
 
-	vmx_raise(m, EXIT_EXCEPTION, code, o->va, 0, VMM_SHADOW,
+	/* an exception exit's qualification is the faulting address; the
+	 * error code goes with the interruption information */
+	vmx_raise(m, EXIT_EXCEPTION, o->va, o->va, 0, VMM_SHADOW,
 	    PH_RESTART);
+	m->r.ex_err = code;
 }
 
 static void
@@ -870,8 +879,9 @@ pf_exits(struct machine *m, struct machine *x, const struct op *o,
 	    !x->vmcs.ctl[CTL_PF] || m->r.pf_reflected)
 		return false;
 	m->r.pf_reflected = 1;
-	vmx_raise(m, EXIT_EXCEPTION, pf_code(x, o, present), o->va, 0,
-	    VMM_REFLECT, m->r.phase);
+	vmx_raise(m, EXIT_EXCEPTION, o->va, o->va, 0, VMM_REFLECT,
+	    m->r.phase);
+	m->r.ex_err = pf_code(x, o, present);
 	return true;
 }
 

@@ -95,7 +95,7 @@ ept_grow(struct machine *g, uint64_t gfn, uint64_t *leaf, unsigned *level)
 		epa = pt_entry_pa(g, table, gfn, l);
 		e = phys_read(h, epa, g->c.pte);
 		if (!ept_present(g, e)) {
-			f = os_alloc_tframes(h, g->tframes_per[l], g->vpid,
+			f = os_alloc_reserved(h, g->tframes_per[l], g->vpid,
 			    TF_EPT, l + 1);
 			phys_write(h, epa, ept_entry(g, f), g->c.pte);
 			*level = l + 1;
@@ -149,7 +149,7 @@ vmm_back(struct machine *g, uint64_t gfn)
 	}
 	if (os_tframes_left(h) < 1 + h->levels)
 		return NONE64;
-	f = os_alloc_tframes(h, 1, g->vpid, TF_GUEST, 0);
+	f = os_alloc_reserved(h, 1, g->vpid, TF_GUEST, 0);
 	J(h, tframe_at(h, f), sizeof(struct tframe));
 	tframe_at(h, f)->gfn = gfn;
 	J(g, &g->backing[gfn], sizeof g->backing[gfn]);
@@ -203,6 +203,7 @@ vmx_raise(struct machine *m, unsigned reason, uint64_t qual, uint64_t gla,
     uint64_t gpa, enum vmm_action act, unsigned after)
 {
 	m->r.ex_reason = reason;
+	m->r.ex_err = 0;
 	m->r.ex_qual = qual;
 	m->r.ex_gla = gla;
 	m->r.ex_gpa = gpa;
@@ -242,6 +243,7 @@ vmm_work(struct engine *e, const struct op *o, struct event *ev)
 {
 	struct machine *m = e->m, *g = m->vms[m->r.guest - 1];
 	uint64_t gfn = m->r.ex_gpa >> g->c.page_bits;
+	int k;
 
 	ev->kind = EV_VMM;
 	ev->a = m->r.vmm;
@@ -277,8 +279,20 @@ vmm_work(struct engine *e, const struct op *o, struct event *ev)
 	case VMM_SHADOW:
 		ev->cycles = m->c.cost[COST_EMULATE];
 		ev->b = o->va;
-		if (shadow_fault(m, g, o, &ev->c, &ev->d)) {
+		k = shadow_fault(m, g, o, &ev->c, &ev->d);
+		if (k == 2) {
+			/* the VMM performed the guest's store itself */
+			ev->flags = EVF_MATCH | EVF_LEAF;
+			m->r.last.gpa = ev->c;
+			m->r.last.pa = phys_host(g, ev->c);
+			m->r.last.value = o->value;
+			m->r.last.size = (uint8_t)o->size;
+			m->r.last.has_pa = 1;
+			m->r.after = PH_IDLE;
+		} else if (k == 1) {
 			ev->flags = EVF_MATCH;		/* hidden */
+			(void)tlb_flush_page(g, os_cur(g)->asid,
+			    vpn_of_va(g, o->va));
 			m->r.after = PH_RESTART;
 		} else {
 			ev->flags = EVF_DENIED;		/* injected */
@@ -317,6 +331,7 @@ vmx_step_exit(struct engine *e, const struct op *o, struct event *ev)
 		ev->b = m->r.ex_qual;
 		ev->c = m->r.ex_gla;
 		ev->d = m->r.ex_gpa;
+		ev->e = m->r.ex_err;
 		ev->cycles = m->c.cost[m->r.ex_reason == EXIT_VMCALL ?
 		    COST_HYPERCALL : COST_EXIT];
 		if (g->cpumode != CPU_VTX) {
@@ -333,6 +348,7 @@ vmx_step_exit(struct engine *e, const struct op *o, struct event *ev)
 		g->vmcs.exit_valid = 1;
 		g->vmcs.exit_reason = m->r.ex_reason;
 		g->vmcs.exit_qual = m->r.ex_qual;
+		g->vmcs.exit_err = m->r.ex_err;
 		g->vmcs.exit_gla = m->r.ex_gla;
 		g->vmcs.exit_gpa = m->r.ex_gpa;
 		g->vmcs.gla_valid = m->r.ex_gla != NONE64;
@@ -340,7 +356,7 @@ vmx_step_exit(struct engine *e, const struct op *o, struct event *ev)
 		    m->r.ex_reason == EXIT_EPT_MISC;
 		m->r.mode = MODE_ROOT;
 		if (untagged(g)) {
-			ev->e = tlb_flush_all(g);
+			ev->f = tlb_flush_all(g);
 			ev->flags = EVF_FREE;
 		}
 		m->r.phase = PH_VMM;
@@ -522,6 +538,11 @@ step_vm(struct engine *e, const struct op *o, struct event *ev)
 		}
 		g = m->vms[i];
 		m->r.nvms++;
+		/* frames promised for later: lazy backing, shadow tables */
+		m->r.reserved += (g->lazy ? g->gframes : 0) +
+		    (g->mmu == MMU_SHADOW ? g->gframes - g->c.frames : 0) +
+		    (g->mmu == MMU_NESTED && g->lazy ? ept_tables(m,
+		    g->gframes) - g->tframes_per[0] : 0);
 		ev->kind = EV_VM;
 		ev->a = i;
 		ev->c = g->gframes;
@@ -826,13 +847,16 @@ vmx_check(struct engine *e, const struct op *o, struct verr *err)
 			    "pages", (unsigned long long)mem);
 		gframes = mem >> m->c.page_bits;
 		if (gframes > ((uint64_t)1 << 22) || gframes + (o->mmu ==
-		    MMU_NESTED ? ept_tables(m, gframes) : 0) >
+		    MMU_NESTED ? ept_tables(m, gframes) : 0) + (o->mmu ==
+		    MMU_SHADOW ? gframes - gframes / 2 : 0) >
 		    os_tframes_left(m))
 			return verr_set(err, "memory", "vm: the host cannot "
 			    "back %llu guest frames%s: %llu frames are left "
 			    "above its pool (give a larger pa, or less "
 			    "memory)", (unsigned long long)gframes,
-			    o->mmu == MMU_NESTED ? " and their EPT tables" : "",
+			    o->mmu == MMU_NESTED ? " and their EPT tables" :
+			    o->mmu == MMU_SHADOW ? " and their shadow tables" :
+			    "",
 			    (unsigned long long)os_tframes_left(m));
 		if (o->asid >= 0) {
 			if (o->asid == 0 || o->asid > 65535)
@@ -980,7 +1004,7 @@ void
 vmx_step_trap(struct engine *e, struct event *ev)
 {
 	struct machine *m = e->m, *g = m->vms[m->r.guest - 1];
-	uint64_t gpa = m->r.trapq[0];
+	uint64_t gpa = m->r.qlen ? m->r.trapq[0] : NONE64;
 	uint32_t i;
 	int k;
 
@@ -995,7 +1019,7 @@ vmx_step_trap(struct engine *e, struct event *ev)
 	case 0:
 		ev->kind = EV_EXIT;
 		ev->a = EXIT_EXCEPTION;
-		ev->b = 3;			/* #PF: present, write */
+		ev->e = 3;			/* #PF: present, write */
 		ev->c = NONE64;
 		ev->d = gpa;
 		ev->level = 1;			/* a write-protect trap */
@@ -1010,11 +1034,12 @@ vmx_step_trap(struct engine *e, struct event *ev)
 			J(g, &g->vmcs, sizeof g->vmcs);
 			g->vmcs.exit_valid = 1;
 			g->vmcs.exit_reason = EXIT_EXCEPTION;
-			g->vmcs.exit_qual = 3;
+			g->vmcs.exit_qual = 0;
+			g->vmcs.exit_err = 3;
 			g->vmcs.gla_valid = g->vmcs.gpa_valid = 0;
 			m->r.mode = MODE_ROOT;
 			if (untagged(g)) {
-				ev->e = tlb_flush_all(g);
+				ev->f = tlb_flush_all(g);
 				ev->flags = EVF_FREE;
 			}
 		}
@@ -1024,26 +1049,19 @@ vmx_step_trap(struct engine *e, struct event *ev)
 		ev->kind = EV_VMM;
 		ev->a = VMM_PTWRITE;
 		ev->cycles = m->c.cost[COST_EMULATE];
-		if (gpa == NONE64) {
-			/* too many at once: drop every shadow table */
-			for (i = 0; i < g->gframes; i++)
-				if (g->shadow_of[i]) {
-					J(g, &g->shadow_of[i],
-					    sizeof g->shadow_of[i]);
-					g->shadow_of[i] = 0;
-				}
-			for (i = 0; i < g->r.nprocs; i++) {
-				J(g, &g->procs[i], sizeof g->procs[i]);
-				g->procs[i].shadow = 0;
-			}
+		if (m->r.qlen == 0) {
+			/* more writes than the queue held: bring every
+			 * mirrored entry up to date */
+			shadow_resync_all(g);
 			(void)tlb_flush_all(g);
 			ev->b = NONE64;
 		} else {
 			ev->b = gpa;
 			shadow_resync(g, gpa, &ev->c, &ev->d);
+			for (i = 1; i < m->r.qlen; i++)
+				m->r.trapq[i - 1] = m->r.trapq[i];
+			m->r.qlen--;
 		}
-		for (i = 1; i < m->r.ntraps; i++)
-			m->r.trapq[i - 1] = m->r.trapq[i];
 		m->r.ntraps--;
 		m->r.tphase = 2;
 		break;

@@ -266,7 +266,7 @@ assert_pte_trap(struct engine *e, const struct event *ev, uint64_t gpa,
 {
 	assert_int_equal(ev[0].kind, EV_EXIT);
 	assert_int_equal(ev[0].a, EXIT_EXCEPTION);
-	assert_int_equal(ev[0].b, 0x3);
+	assert_int_equal(ev[0].e, 0x3);
 	assert_int_equal(ev[0].d, gpa);
 	assert_int_equal(ev[0].cycles, 1000);
 	assert_int_equal(ev[1].kind, EV_VMM);
@@ -395,7 +395,7 @@ ex6_first_access(struct engine *e)
 	assert_false(ev[2].flags & EVF_PRESENT);
 	assert_int_equal(ev[3].kind, EV_EXIT);
 	assert_int_equal(ev[3].a, EXIT_EXCEPTION);
-	assert_int_equal(ev[3].b, 0x4);
+	assert_int_equal(ev[3].e, 0x4);
 	assert_int_equal(ev[3].c, 0x401234);
 	assert_int_equal(ev[4].kind, EV_VMM);
 	assert_int_equal(ev[4].a, VMM_SHADOW);
