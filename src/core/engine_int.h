@@ -40,7 +40,12 @@ const struct op *engine_op(const struct engine *, uint32_t);
 /* step.c */
 void	step_op(struct engine *, const struct op *, struct event *);
 uint64_t vpn_of_va(const struct machine *, uint64_t va);
-struct machine *X(const struct engine *);
+/* The OS the op in progress belongs to: the host's, or a guest's. */
+static inline struct machine *
+X(const struct engine *e)
+{
+	return e->m->r.ctx ? e->m->vms[e->m->r.ctx - 1] : e->m;
+}
 void	step_cr3_load(struct engine *, const struct op *, struct event *);
 void	step_finish(struct machine *);
 

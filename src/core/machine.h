@@ -367,13 +367,33 @@ void	phys_write_bytes(struct machine *, uint64_t pa, const uint8_t *,
 void	phys_zero(struct machine *, uint64_t pa, uint64_t n);
 void	disk_store(struct machine *, uint32_t slot, uint64_t frame);
 void	disk_load(struct machine *, uint32_t slot, uint64_t frame);
-uint64_t phys_read(const struct machine *, uint64_t pa, unsigned size);
+uint64_t phys_read_guest(const struct machine *, uint64_t pa,
+	    unsigned size);
+
+/* Natively a read goes straight to the sparse store. */
+static inline uint64_t
+phys_read(const struct machine *m, uint64_t pa, unsigned size)
+{
+	if (m->cpu == m)
+		return mem_read(m->phys, pa, size);
+	return phys_read_guest(m, pa, size);
+}
 uint64_t phys_host(const struct machine *, uint64_t pa);
 
 /* shadow.c: shadow paging */
 void	os_pte_write(struct machine *x, uint64_t pa, uint64_t v, unsigned size);
-bool	shadow_guest(const struct machine *x);
-bool	pv_guest(const struct machine *x);
+static inline bool
+shadow_guest(const struct machine *x)
+{
+	return x->cpu != x && x->mmu == MMU_SHADOW;
+}
+
+static inline bool
+pv_guest(const struct machine *x)
+{
+	return x->cpu != x && x->mmu == MMU_PV;
+}
+
 uint64_t shadow_root(struct machine *x, uint32_t proc);
 uint64_t shadow_gfn(const struct machine *h, uint64_t hframe);
 void	shadow_resync(struct machine *x, uint64_t gpa, uint64_t *spa,
@@ -422,10 +442,23 @@ void	tlb_touch(struct machine *, uint32_t slot);
 uint64_t tlb_flush_all(struct machine *);
 uint64_t tlb_flush_page(struct machine *, uint32_t asid, uint64_t vpn);
 uint64_t tlb_flush_frame(struct machine *, uint64_t frame);
-unsigned tlb_set_of(const struct machine *, uint64_t vpn);
+static inline unsigned
+tlb_set_of(const struct machine *m, uint64_t vpn)
+{
+	unsigned sets = m->cpu->tlb_sets;
+
+	if ((sets & (sets - 1)) == 0)
+		return (unsigned)(vpn & (sets - 1));
+	return (unsigned)(vpn % sets);
+}
 
 /* os.c */
-struct proc *os_cur(const struct machine *);
+static inline struct proc *
+os_cur(const struct machine *m)
+{
+	return m->r.cur ? &m->procs[m->r.cur - 1] : NULL;
+}
+
 uint32_t os_find_proc(const struct machine *, const char *name);
 uint32_t os_lookup(const struct machine *, uint32_t proc, uint64_t vpn);
 uint64_t os_free_frames(const struct machine *);

@@ -16,12 +16,6 @@
 
 #include "machine.h"
 
-struct proc *
-os_cur(const struct machine *m)
-{
-	return m->r.cur ? &m->procs[m->r.cur - 1] : NULL;
-}
-
 uint32_t
 os_find_proc(const struct machine *m, const char *name)
 {

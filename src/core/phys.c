@@ -48,7 +48,7 @@ phys_host(const struct machine *m, uint64_t pa)
 }
 
 uint64_t
-phys_read(const struct machine *m, uint64_t pa, unsigned size)
+phys_read_guest(const struct machine *m, uint64_t pa, unsigned size)
 {
 	struct mem *s = resolve((struct machine *)(uintptr_t)m, &pa, false);
 

@@ -18,18 +18,6 @@
 
 #include "machine.h"
 
-bool
-shadow_guest(const struct machine *x)
-{
-	return x->cpu != x && x->mmu == MMU_SHADOW;
-}
-
-bool
-pv_guest(const struct machine *x)
-{
-	return x->cpu != x && x->mmu == MMU_PV;
-}
-
 /* The guest frame a host frame backs (TF_GUEST), or NONE64. */
 uint64_t
 shadow_gfn(const struct machine *h, uint64_t hf)

@@ -48,14 +48,6 @@ last_fetch(struct machine *m)
 
 static void	shadow_pf(struct machine *, const struct op *, bool);
 
-/* The OS the op in progress belongs to: the host's, or a guest's. */
-struct machine *
-X(const struct engine *e)
-{
-	const struct machine *m = e->m;
-
-	return m->r.ctx ? m->vms[m->r.ctx - 1] : e->m;
-}
 
 static void
 finish(struct machine *m)

@@ -11,16 +11,6 @@
  */
 #include "machine.h"
 
-unsigned
-tlb_set_of(const struct machine *m, uint64_t vpn)
-{
-	unsigned sets = m->cpu->tlb_sets;
-
-	if ((sets & (sets - 1)) == 0)
-		return (unsigned)(vpn & (sets - 1));
-	return (unsigned)(vpn % sets);
-}
-
 bool
 tlb_probe(struct machine *m, uint32_t asid, uint64_t vpn, uint32_t *slot)
 {
