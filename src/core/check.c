@@ -71,7 +71,7 @@ check_range(const struct machine *m, const struct op *o, uint64_t va,
 		return verr_set(err, "pages", "%s: pages=%llu: 1 to %llu pages "
 		    "at a time", cmd, (unsigned long long)o->pages,
 		    (unsigned long long)MAX_PAGES);
-	*vpn = vpn_of_va(m, va);
+	*vpn = vpn_of_va_m(m, va);
 	last = *vpn + o->pages - 1;
 	if (m->c.va < 64 && (last >> (m->c.va - m->c.page_bits)) != 0)
 		return verr_set(err, "pages", "%s: %llu pages from 0x%llx run "
@@ -255,7 +255,7 @@ check_share(struct machine *m, const struct op *o, struct verr *err)
 	one.pages = 1;
 	if (check_range(m, &one, o->va, "va", &vpn2, err) != 0)
 		return -1;
-	if (os_lookup(m, q, vpn_of_va(m, o->va)) == NONE32)
+	if (os_lookup(m, q, vpn_of_va_m(m, o->va)) == NONE32)
 		return verr_set(err, "va", "share: %s has no page at 0x%llx",
 		    o->name, (unsigned long long)o->va);
 	if (check_range(m, &one, o->va2, "at", &vpn2, err) != 0)

@@ -39,7 +39,6 @@ const struct op *engine_op(const struct engine *, uint32_t);
 
 /* step.c */
 void	step_op(struct engine *, const struct op *, struct event *);
-uint64_t vpn_of_va(const struct machine *, uint64_t va);
 /* The OS the op in progress belongs to: the host's, or a guest's. */
 static inline struct machine *
 X(const struct engine *e)

@@ -410,6 +410,7 @@ bool	ept_present(const struct machine *g, uint64_t e);
 uint64_t ept_next(const struct machine *g, uint64_t e);
 bool	ept_misconfigured(const struct machine *g, uint64_t e);
 int	exit_index(unsigned reason);
+extern const unsigned exit_reasons[N_EXIT_NAMES];
 
 /* pt.c: entries and tables */
 uint64_t pt_index(const struct machine *, uint64_t vpn, unsigned level);

@@ -32,14 +32,6 @@ static const char *const insn_words[] = { "none", "native", "exit", "trap",
 	"translated", "silent" };
 static const char *const mode_words[] = { "none", "root", "non-root",
 	"guest" };
-static const unsigned exit_numbers[] = { 0, 1, 2, 10, 12, 14, 16, 18, 28,
-	30, 46, 48, 49 };
-
-static unsigned
-exit_reason_of(unsigned i)
-{
-	return exit_numbers[i];
-}
 
 /* The OS whose view counts: the guest running, else the host. */
 static const struct machine *
@@ -138,7 +130,7 @@ engine_query(const struct engine *e, const char *name, struct qval *q,
 		return r->cmd_exit ? word(q, engine_exit_names[r->cmd_exit -
 		    1]) : none(q);
 	if (strcmp(name, "exit.code") == 0)
-		return r->cmd_exit ? num(q, exit_reason_of(r->cmd_exit - 1)) :
+		return r->cmd_exit ? num(q, exit_reasons[r->cmd_exit - 1]) :
 		    none(q);
 	if (strcmp(name, "insn") == 0)
 		return r->insn_res ? word(q, insn_words[r->insn_res]) : none(q);

@@ -29,12 +29,6 @@
 
 #include "engine_int.h"
 
-uint64_t
-vpn_of_va(const struct machine *m, uint64_t va)
-{
-	return vpn_of_va_m(m, va);
-}
-
 /* ENGINE_QUIET leaves the value of the last read in memory; fetch it
  * before anything may write memory again. */
 static void
@@ -179,14 +173,14 @@ step_map(struct engine *e, const struct op *o, struct event *ev)
 	struct rec *r;
 
 	if (o->kind == OP_SHARE)
-		vpn = vpn_of_va(x, o->va2);
+		vpn = vpn_of_va_m(x, o->va2);
 	else
-		vpn = vpn_of_va(x, o->va) + m->r.iter;
+		vpn = vpn_of_va_m(x, o->va) + m->r.iter;
 	if (os_ensure_path(x, p, vpn, ev))
 		return;
 	if (o->kind == OP_SHARE) {
 		q = os_find_proc(x, o->name);
-		src = os_lookup(x, q, vpn_of_va(x, o->va));
+		src = os_lookup(x, q, vpn_of_va_m(x, o->va));
 		obj = rec_at(x, src)->pobj;
 		ri = os_new_rec(x, p, vpn, obj, rec_at(x, src)->perm,
 		    rec_at(x, src)->user);
@@ -252,7 +246,7 @@ step_unmap(struct engine *e, const struct op *o, struct event *ev)
 {
 	struct machine *m = e->m, *x = X(e);
 	uint32_t p = x->r.cur - 1, ri;
-	uint64_t vpn = vpn_of_va(x, o->va) + m->r.iter, tlbn = 0, f;
+	uint64_t vpn = vpn_of_va_m(x, o->va) + m->r.iter, tlbn = 0, f;
 	struct rec *r;
 	struct pobj *po;
 
@@ -292,7 +286,7 @@ step_protect(struct engine *e, const struct op *o, struct event *ev)
 {
 	struct machine *m = e->m, *x = X(e);
 	uint32_t p = x->r.cur - 1, ri;
-	uint64_t vpn = vpn_of_va(x, o->va) + m->r.iter, pte, pa;
+	uint64_t vpn = vpn_of_va_m(x, o->va) + m->r.iter, pte, pa;
 	struct rec *r;
 	const struct pobj *po;
 
@@ -432,7 +426,7 @@ step_split(struct engine *e, const struct op *o, struct event *ev)
 	l->valid = 1;
 	l->ctx = m->r.ctx;
 	l->va = o->va;
-	l->vpn = vpn_of_va(x, o->va);
+	l->vpn = vpn_of_va_m(x, o->va);
 	l->offset = o->va & (x->c.page - 1);
 	m->r.accesses++;
 	m->r.acc = (uint8_t)acc_of(o);

@@ -32,8 +32,9 @@ const char *const vmcs_ctl_names[] = { "hlt", "io", "cr3-load", "invlpg",
 	"page-fault", "ept", "vpid", "descriptor-table",
 	"external-interrupt", "rdtsc", "cpuid", "vmcall" };
 
-static const unsigned exit_reasons[N_EXIT_NAMES] = { 0, 1, 2, 10, 12, 14,
-	16, 18, 28, 30, 46, 48, 49 };
+/* The SDM numbers of engine_exit_names, in the same order. */
+const unsigned exit_reasons[N_EXIT_NAMES] = { 0, 1, 2, 10, 12, 14, 16, 18,
+	28, 30, 46, 48, 49 };
 
 #define GUEST_GDTR 0x0000000000fe0000ull	/* what a guest's GDTR holds */
 #define HOST_GDTR  0xffffffffff5fd000ull	/* the VMM's own */
@@ -272,7 +273,7 @@ vmm_work(struct engine *e, const struct op *o, struct event *ev)
 	case VMM_INVLPG:
 		ev->b = o->va;
 		ev->c = tlb_flush_page(g, os_cur(g) ? os_cur(g)->asid : 0,
-		    vpn_of_va(g, o->va));
+		    vpn_of_va_m(g, o->va));
 		ev->d = shadow_guest(g) ? shadow_invlpg(g, o->va) : NONE64;
 		ev->cycles = m->c.cost[COST_EMULATE];
 		break;
@@ -292,7 +293,7 @@ vmm_work(struct engine *e, const struct op *o, struct event *ev)
 		} else if (k == 1) {
 			ev->flags = EVF_MATCH;		/* hidden */
 			(void)tlb_flush_page(g, os_cur(g)->asid,
-			    vpn_of_va(g, o->va));
+			    vpn_of_va_m(g, o->va));
 			m->r.after = PH_RESTART;
 		} else {
 			ev->flags = EVF_DENIED;		/* injected */
@@ -750,7 +751,7 @@ native:
 		ev->e = 1 + r;			/* said by mov-cr3 */
 	} else
 		ev->d = tlb_flush_page(x, os_cur(x) ? os_cur(x)->asid : 0,
-		    vpn_of_va(x, o->va));
+		    vpn_of_va_m(x, o->va));
 	step_finish(m);
 	return;
 done:
@@ -820,7 +821,6 @@ vmx_check(struct engine *e, const struct op *o, struct verr *err)
 	uint64_t mem, gframes;
 	struct machine *g;
 
-	(void)e;
 	switch (o->kind) {
 	case OP_VM:
 		if (find_vm(m, o->name) != NONE32)
