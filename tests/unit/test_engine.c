@@ -14,118 +14,7 @@
 #include <cmocka.h>
 
 #include "core/engine.h"
-
-static struct engine *
-mk(struct mconfig *c, const struct future_ref *f, size_t n)
-{
-	struct verr err;
-	struct engine *e;
-
-	err.msg[0] = '\0';
-	assert_int_equal(mcfg_finish(c, &err), 0);
-	e = engine_new_future(c, ENGINE_JOURNAL, f, n, &err);
-	if (e == NULL)
-		fail_msg("engine_new: %s", err.msg);
-	return e;
-}
-
-static void
-run(struct engine *e, const struct op *o)
-{
-	struct verr err;
-	struct event ev;
-
-	if (engine_submit(e, o, &err) != 0)
-		fail_msg("submit: %s", err.msg);
-	while (engine_step(e, &ev))
-		;
-}
-
-static int
-submit_err(struct engine *e, const struct op *o, char *msg, size_t n)
-{
-	struct verr err;
-	int rc = engine_submit(e, o, &err);
-
-	if (rc != 0)
-		snprintf(msg, n, "%s", err.msg);
-	return rc;
-}
-
-static uint64_t
-qnum(struct engine *e, const char *name)
-{
-	struct qval q;
-	struct verr err;
-
-	if (engine_query(e, name, &q, &err) != 0)
-		fail_msg("query %s: %s", name, err.msg);
-	if (q.kind != QV_NUM)
-		fail_msg("query %s: not a number", name);
-	return q.num;
-}
-
-static const char *
-qword(struct engine *e, const char *name)
-{
-	struct qval q;
-	struct verr err;
-
-	if (engine_query(e, name, &q, &err) != 0)
-		fail_msg("query %s: %s", name, err.msg);
-	return q.kind == QV_WORD ? q.word : q.kind == QV_NONE ? "none" : "?";
-}
-
-static void
-process(struct engine *e, const char *name, int64_t asid, int64_t root)
-{
-	struct op o;
-
-	op_init(&o, OP_PROCESS);
-	snprintf(o.name, sizeof o.name, "%s", name);
-	o.asid = asid;
-	o.root = root;
-	run(e, &o);
-}
-
-static void
-poke(struct engine *e, uint64_t pa, const uint8_t *b, size_t n)
-{
-	struct op o;
-
-	op_init(&o, OP_POKE);
-	o.pa = pa;
-	o.bytes = b;
-	o.nbytes = n;
-	run(e, &o);
-}
-
-static void
-access(struct engine *e, enum op_kind k, uint64_t va, uint64_t value,
-    unsigned size, uint32_t fidx)
-{
-	struct op o;
-
-	op_init(&o, k);
-	o.va = va;
-	o.value = value;
-	o.size = size;
-	o.fidx = fidx;
-	run(e, &o);
-}
-
-static void
-map(struct engine *e, uint64_t va, uint64_t pages, bool disk, int64_t frame)
-{
-	struct op o;
-
-	op_init(&o, OP_MAP);
-	o.va = va;
-	o.pages = pages;
-	o.disk = disk;
-	o.frame = frame;
-	run(e, &o);
-}
+#include "helpers.h"
 
 /* Worked example 1: 32-bit two-level walk and a protection fault. */
 static void
@@ -138,27 +27,27 @@ test_ex1(void **state)
 
 	(void)state;
 	mcfg_init(&c);
-	e = mk(&c, NULL, 0);
-	poke(e, 0x100004, pde, 4);
-	poke(e, 0x20500c, pte, 4);
-	process(e, "p", -1, 0x100);
-	access(e, OP_READ, 0x403a7c, 0, 1, OP_NO_FUTURE);
-	assert_int_equal(qnum(e, "pa"), 0xabcda7c);
-	assert_int_equal(qnum(e, "index.1"), 1);
-	assert_int_equal(qnum(e, "index.2"), 3);
-	assert_int_equal(qnum(e, "offset"), 0xa7c);
-	assert_int_equal(qnum(e, "pte.addr"), 0x20500c);
-	assert_int_equal(qnum(e, "pte"), 0x0abcd025);
-	assert_int_equal(qnum(e, "refs"), 2);
-	assert_string_equal(qword(e, "tlb"), "miss");
-	assert_string_equal(qword(e, "fault"), "none");
-	access(e, OP_WRITE, 0x403a7c, 1, 1, OP_NO_FUTURE);
-	assert_string_equal(qword(e, "tlb"), "hit");
-	assert_string_equal(qword(e, "fault"), "protection");
-	assert_int_equal(qnum(e, "pf.code"), 7);
-	assert_int_equal(qnum(e, "refs"), 0);
-	assert_string_equal(qword(e, "pa"), "none");
-	assert_int_equal(qnum(e, "pte"), 0x0abcd025);	/* D not set */
+	e = th_engine(&c);
+	th_poke(e, 0x100004, pde, 4);
+	th_poke(e, 0x20500c, pte, 4);
+	th_process(e, "p", -1, 0x100);
+	th_access(e, OP_READ, 0x403a7c, 0);
+	assert_int_equal(th_qnum(e, "pa"), 0xabcda7c);
+	assert_int_equal(th_qnum(e, "index.1"), 1);
+	assert_int_equal(th_qnum(e, "index.2"), 3);
+	assert_int_equal(th_qnum(e, "offset"), 0xa7c);
+	assert_int_equal(th_qnum(e, "pte.addr"), 0x20500c);
+	assert_int_equal(th_qnum(e, "pte"), 0x0abcd025);
+	assert_int_equal(th_qnum(e, "refs"), 2);
+	assert_string_equal(th_qword(e, "tlb"), "miss");
+	assert_string_equal(th_qword(e, "fault"), "none");
+	th_access(e, OP_WRITE, 0x403a7c, 1);
+	assert_string_equal(th_qword(e, "tlb"), "hit");
+	assert_string_equal(th_qword(e, "fault"), "protection");
+	assert_int_equal(th_qnum(e, "pf.code"), 7);
+	assert_int_equal(th_qnum(e, "refs"), 0);
+	assert_string_equal(th_qword(e, "pa"), "none");
+	assert_int_equal(th_qnum(e, "pte"), 0x0abcd025);	/* D not set */
 	engine_free(e);
 }
 
@@ -177,26 +66,26 @@ test_ex2(void **state)
 	mcfg_init(&c);
 	c.va = 48;
 	c.pa = 48;
-	e = mk(&c, NULL, 0);
-	poke(e, 0x1017f0, e1, 8);
-	poke(e, 0x102b58, e2, 8);
-	poke(e, 0x1030f8, e3, 8);
-	poke(e, 0x104090, e4, 8);
-	process(e, "p", -1, 0x101);
-	access(e, OP_READ, 0x00007f5ac3e12abcULL, 0, 1, OP_NO_FUTURE);
-	assert_int_equal(qnum(e, "pa"), 0x12345abc);
-	assert_int_equal(qnum(e, "index.1"), 254);
-	assert_int_equal(qnum(e, "index.2"), 363);
-	assert_int_equal(qnum(e, "index.3"), 31);
-	assert_int_equal(qnum(e, "index.4"), 18);
-	assert_int_equal(qnum(e, "refs"), 4);
-	assert_int_equal(qnum(e, "cycles"), 1 + 4 * 100 + 100);
-	access(e, OP_WRITE, 0x00007f5ac3e12abcULL, 5, 1, OP_NO_FUTURE);
-	assert_string_equal(qword(e, "fault"), "none");
-	assert_int_equal(qnum(e, "pte"), 0x8000000012345067ULL);
-	access(e, OP_EXEC, 0x00007f5ac3e12abcULL, 0, 1, OP_NO_FUTURE);
-	assert_string_equal(qword(e, "fault"), "protection");
-	assert_int_equal(qnum(e, "pf.code"), 0x15);
+	e = th_engine(&c);
+	th_poke(e, 0x1017f0, e1, 8);
+	th_poke(e, 0x102b58, e2, 8);
+	th_poke(e, 0x1030f8, e3, 8);
+	th_poke(e, 0x104090, e4, 8);
+	th_process(e, "p", -1, 0x101);
+	th_access(e, OP_READ, 0x00007f5ac3e12abcULL, 0);
+	assert_int_equal(th_qnum(e, "pa"), 0x12345abc);
+	assert_int_equal(th_qnum(e, "index.1"), 254);
+	assert_int_equal(th_qnum(e, "index.2"), 363);
+	assert_int_equal(th_qnum(e, "index.3"), 31);
+	assert_int_equal(th_qnum(e, "index.4"), 18);
+	assert_int_equal(th_qnum(e, "refs"), 4);
+	assert_int_equal(th_qnum(e, "cycles"), 1 + 4 * 100 + 100);
+	th_access(e, OP_WRITE, 0x00007f5ac3e12abcULL, 5);
+	assert_string_equal(th_qword(e, "fault"), "none");
+	assert_int_equal(th_qnum(e, "pte"), 0x8000000012345067ULL);
+	th_access(e, OP_EXEC, 0x00007f5ac3e12abcULL, 0);
+	assert_string_equal(th_qword(e, "fault"), "protection");
+	assert_int_equal(th_qnum(e, "pf.code"), 0x15);
 	engine_free(e);
 }
 
@@ -213,32 +102,21 @@ test_ex4_inverted(void **state)
 	c.frames = 8;
 	c.set |= MCFG_SET_FRAMES;
 	c.tlb = 0;
-	e = mk(&c, NULL, 0);
-	process(e, "a", 1, -1);
-	map(e, 0x12000, 1, false, 0);
-	process(e, "b", 2, -1);
-	map(e, 0x0a000, 1, false, 1);
-	{
-		struct op o;
-
-		op_init(&o, OP_SWITCH);
-		snprintf(o.name, sizeof o.name, "a");
-		run(e, &o);
-	}
-	map(e, 0x1a000, 1, false, 2);
-	access(e, OP_READ, 0x12345, 0, 1, OP_NO_FUTURE);
-	assert_int_equal(qnum(e, "refs"), 3);	/* anchor[7], frame 2, 0 */
-	assert_int_equal(qnum(e, "pa"), 0x345);
-	{
-		struct op o;
-
-		op_init(&o, OP_SWITCH);
-		snprintf(o.name, sizeof o.name, "b");
-		run(e, &o);
-	}
-	access(e, OP_READ, 0x12345, 0, 1, OP_NO_FUTURE);
-	assert_int_equal(qnum(e, "refs"), 2);	/* anchor[0], frame 1 */
-	assert_string_equal(qword(e, "fault"), "segv");
+	e = th_engine(&c);
+	th_process(e, "a", 1, -1);
+	th_map(e, 0x12000, 1, false, 0);
+	th_process(e, "b", 2, -1);
+	th_map(e, 0x0a000, 1, false, 1);
+	th_named(e, OP_SWITCH, "a");
+	th_map(e, 0x1a000, 1, false, 2);
+	th_access(e, OP_READ, 0x12345, 0);
+	/* anchor[7], frame 2, 0 */
+	assert_int_equal(th_qnum(e, "refs"), 3);
+	assert_int_equal(th_qnum(e, "pa"), 0x345);
+	th_named(e, OP_SWITCH, "b");
+	th_access(e, OP_READ, 0x12345, 0);
+	assert_int_equal(th_qnum(e, "refs"), 2);	/* anchor[0], frame 1 */
+	assert_string_equal(th_qword(e, "fault"), "segv");
 	engine_free(e);
 }
 
@@ -251,6 +129,7 @@ replay(enum policy p, uint64_t frames, const unsigned *s, size_t n)
 	struct future_ref f[32];
 	struct mconfig c;
 	struct engine *e;
+	struct op o;
 	uint64_t faults;
 	size_t i;
 
@@ -262,12 +141,16 @@ replay(enum policy p, uint64_t frames, const unsigned *s, size_t n)
 	c.policy = p;
 	c.frames = frames;
 	c.set |= MCFG_SET_FRAMES;
-	e = mk(&c, f, n);
-	process(e, "p", -1, -1);
-	map(e, 0, 8, true, -1);
-	for (i = 0; i < n; i++)
-		access(e, OP_READ, (uint64_t)s[i] << 12, 0, 1, (uint32_t)i);
-	faults = qnum(e, "faults");
+	e = th_engine_future(&c, f, n);
+	th_process(e, "p", -1, -1);
+	th_map(e, 0, 8, true, -1);
+	for (i = 0; i < n; i++) {
+		op_init(&o, OP_READ);
+		o.va = (uint64_t)s[i] << 12;
+		o.fidx = (uint32_t)i;	/* its place in the future */
+		th_run(e, &o);
+	}
+	faults = th_qnum(e, "faults");
 	engine_free(e);
 	return faults;
 }
@@ -315,25 +198,25 @@ test_writeback(void **state)
 	c.policy = POL_FIFO;
 	c.frames = 3;
 	c.set |= MCFG_SET_FRAMES;
-	e = mk(&c, NULL, 0);
-	process(e, "p", -1, -1);
-	map(e, 0x1000, 5, true, -1);
+	e = th_engine(&c);
+	th_process(e, "p", -1, -1);
+	th_map(e, 0x1000, 5, true, -1);
 	for (i = 0; i < 10; i++) {
 		va = (uint64_t)(seq[i][0] - '0') << 12;
 		if (seq[i][1] == 'W')
-			access(e, OP_WRITE, va + 8, 0x11 * (uint64_t)(seq[i][0] -
-			    '0'), 1, OP_NO_FUTURE);
+			th_access(e, OP_WRITE, va + 8,
+			    0x11 * (uint64_t)(seq[i][0] - '0'));
 		else
-			access(e, OP_READ, va + 8, 0, 1, OP_NO_FUTURE);
-		assert_int_equal(qnum(e, "writebacks"), wb[i]);
+			th_access(e, OP_READ, va + 8, 0);
+		assert_int_equal(th_qnum(e, "writebacks"), wb[i]);
 	}
-	assert_int_equal(qnum(e, "faults"), 8);
-	access(e, OP_READ, 0x5008, 0, 1, OP_NO_FUTURE);
-	assert_int_equal(qnum(e, "value"), 0x55);
-	access(e, OP_READ, 0x1008, 0, 1, OP_NO_FUTURE);
-	assert_int_equal(qnum(e, "value"), 0x11);
-	access(e, OP_READ, 0x2008, 0, 1, OP_NO_FUTURE);
-	assert_int_equal(qnum(e, "value"), 0x22);
+	assert_int_equal(th_qnum(e, "faults"), 8);
+	th_access(e, OP_READ, 0x5008, 0);
+	assert_int_equal(th_qnum(e, "value"), 0x55);
+	th_access(e, OP_READ, 0x1008, 0);
+	assert_int_equal(th_qnum(e, "value"), 0x11);
+	th_access(e, OP_READ, 0x2008, 0);
+	assert_int_equal(th_qnum(e, "value"), 0x22);
 	engine_free(e);
 }
 
@@ -362,13 +245,13 @@ check_back(size_t limit)
 	c.policy = POL_CLOCK;
 	c.clear_interval = 7;
 	c.set |= MCFG_SET_FRAMES | MCFG_SET_TLBWAYS;
-	e = mk(&c, NULL, 0);
+	e = th_engine(&c);
 	engine_set_journal_limit(e, limit);
 	h[0] = engine_state_hash(e);
-	process(e, "a", -1, -1);
-	map(e, 0, 16, true, -1);
-	process(e, "b", -1, -1);
-	map(e, 0x1000, 4, false, -1);
+	th_process(e, "a", -1, -1);
+	th_map(e, 0, 16, true, -1);
+	th_process(e, "b", -1, -1);
+	th_map(e, 0x1000, 4, false, -1);
 	for (pos = engine_position(e); pos < N;) {
 		x = x * 6364136223846793005ULL + 1442695040888963407ULL;
 		op_init(&o, (x >> 40) % 3 == 0 ? OP_WRITE : OP_READ);
@@ -427,27 +310,27 @@ test_refusals(void **state)
 	mcfg_init(&c);
 	c.frames = 2;
 	c.set |= MCFG_SET_FRAMES;
-	e = mk(&c, NULL, 0);
+	e = th_engine(&c);
 	op_init(&o, OP_READ);
-	assert_int_not_equal(submit_err(e, &o, msg, sizeof msg), 0);
+	assert_int_not_equal(th_submit_err(e, &o, msg, sizeof msg), 0);
 	assert_non_null(strstr(msg, "no process"));
-	process(e, "p", -1, -1);
-	map(e, 0x1000, 2, false, -1);
+	th_process(e, "p", -1, -1);
+	th_map(e, 0x1000, 2, false, -1);
 	op_init(&o, OP_MAP);
 	o.va = 0x3000;
-	assert_int_not_equal(submit_err(e, &o, msg, sizeof msg), 0);
+	assert_int_not_equal(th_submit_err(e, &o, msg, sizeof msg), 0);
 	assert_non_null(strstr(msg, "free"));
 	o.va = 0x1000;
 	o.disk = true;
-	assert_int_not_equal(submit_err(e, &o, msg, sizeof msg), 0);
+	assert_int_not_equal(th_submit_err(e, &o, msg, sizeof msg), 0);
 	assert_non_null(strstr(msg, "already mapped"));
 	op_init(&o, OP_READ);
 	o.va = 0x100000000ULL;
-	assert_int_not_equal(submit_err(e, &o, msg, sizeof msg), 0);
+	assert_int_not_equal(th_submit_err(e, &o, msg, sizeof msg), 0);
 	assert_non_null(strstr(msg, "outside"));
 	o.va = 0x1ffe;
 	o.size = 4;
-	assert_int_not_equal(submit_err(e, &o, msg, sizeof msg), 0);
+	assert_int_not_equal(th_submit_err(e, &o, msg, sizeof msg), 0);
 	assert_non_null(strstr(msg, "cross"));
 	engine_free(e);
 }
@@ -467,15 +350,15 @@ test_quiet_values(void **state)
 	assert_int_equal(mcfg_finish(&c, &err), 0);
 	e = engine_new(&c, ENGINE_QUIET, &err);
 	assert_non_null(e);
-	process(e, "p", -1, -1);
-	map(e, 0x1000, 1, false, -1);
-	access(e, OP_WRITE, 0x1010, 5, 1, OP_NO_FUTURE);
-	access(e, OP_READ, 0x1010, 0, 1, OP_NO_FUTURE);
-	assert_int_equal(qnum(e, "pa"), 0x10);
-	poke(e, 0x10, &nine, 1);
-	assert_int_equal(qnum(e, "value"), 5);	/* what the read saw */
-	access(e, OP_READ, 0x1010, 0, 1, OP_NO_FUTURE);
-	assert_int_equal(qnum(e, "value"), 9);
+	th_process(e, "p", -1, -1);
+	th_map(e, 0x1000, 1, false, -1);
+	th_access(e, OP_WRITE, 0x1010, 5);
+	th_access(e, OP_READ, 0x1010, 0);
+	assert_int_equal(th_qnum(e, "pa"), 0x10);
+	th_poke(e, 0x10, &nine, 1);
+	assert_int_equal(th_qnum(e, "value"), 5);	/* what the read saw */
+	th_access(e, OP_READ, 0x1010, 0);
+	assert_int_equal(th_qnum(e, "value"), 9);
 	engine_free(e);
 }
 
@@ -494,18 +377,18 @@ test_refused_keeps_future(void **state)
 
 	(void)state;
 	mcfg_init(&c);
-	e = mk(&c, NULL, 0);
-	process(e, "p", -1, -1);
-	map(e, 0x1000, 1, false, -1);
-	access(e, OP_WRITE, 0x1010, 5, 1, OP_NO_FUTURE);
-	access(e, OP_READ, 0x1010, 0, 1, OP_NO_FUTURE);
+	e = th_engine(&c);
+	th_process(e, "p", -1, -1);
+	th_map(e, 0x1000, 1, false, -1);
+	th_access(e, OP_WRITE, 0x1010, 5);
+	th_access(e, OP_READ, 0x1010, 0);
 	end = engine_position(e);
 	h = engine_state_hash(e);
 	assert_int_equal(engine_back(e, 5, &moved, &err), 0);
 	op_init(&o, OP_READ);
 	o.va = 0x9000;		/* not mapped: fine, a segv; make it refused */
 	o.size = 3;
-	assert_int_not_equal(submit_err(e, &o, msg, sizeof msg), 0);
+	assert_int_not_equal(th_submit_err(e, &o, msg, sizeof msg), 0);
 	assert_true(engine_has_future(e));
 	while (engine_step(e, &ev))
 		;
@@ -533,7 +416,7 @@ check_back_guest(unsigned mmu, bool lazy, size_t limit)
 	c.frames = 16;
 	c.tlb = 4;
 	c.set |= MCFG_SET_FRAMES;
-	e = mk(&c, NULL, 0);
+	e = th_engine(&c);
 	engine_set_journal_limit(e, limit);
 	for (k = 0; k < 4; k++) {
 		op_init(&o, k == 0 ? OP_VMXON : k == 1 ? OP_VM : k == 2 ?
@@ -542,11 +425,11 @@ check_back_guest(unsigned mmu, bool lazy, size_t limit)
 		o.mmu = mmu;
 		o.lazy = lazy;
 		o.memory = 64 << 10;
-		run(e, &o);
+		th_run(e, &o);
 	}
-	map(e, 0, 12, true, -1);
-	process(e, "b", -1, -1);
-	map(e, 0, 4, false, -1);
+	th_map(e, 0, 12, true, -1);
+	th_process(e, "b", -1, -1);
+	th_map(e, 0, 4, false, -1);
 	while (engine_position(e) < N) {
 		x = x * 6364136223846793005ULL + 1442695040888963407ULL;
 		k = (int)((x >> 33) % 40);
@@ -571,9 +454,10 @@ check_back_guest(unsigned mmu, bool lazy, size_t limit)
 		while (engine_position(e) < N && engine_step(e, &ev))
 			h[engine_position(e)] = engine_state_hash(e);
 	}
-	if (qnum(e, "exits") < 5)	/* the workload did exit */
-		fail_msg("exits %llu, accesses %llu", (unsigned long long)
-		    qnum(e, "exits"), (unsigned long long)qnum(e, "accesses"));
+	if (th_qnum(e, "exits") < 5)	/* the workload did exit */
+		fail_msg("exits %llu, accesses %llu",
+		    (unsigned long long)th_qnum(e, "exits"),
+		    (unsigned long long)th_qnum(e, "accesses"));
 	for (i = N; i > 0; i--) {
 		assert_int_equal(engine_back(e, 1, &moved, &err), 0);
 		assert_int_equal(moved, 1);

@@ -28,21 +28,7 @@
 
 #include "core/engine_int.h"
 #include "core/machine.h"
-
-static struct machine *
-mkm(struct mconfig *c)
-{
-	struct verr err;
-	struct machine *m;
-
-	err.msg[0] = '\0';
-	if (mcfg_finish(c, &err) != 0)
-		fail_msg("mcfg_finish: %s", err.msg);
-	m = machine_new(c, &err);
-	if (m == NULL)
-		fail_msg("machine_new: %s", err.msg);
-	return m;
-}
+#include "helpers.h"
 
 /* The default 32-bit machine with a pool of n frames. */
 static struct machine *
@@ -54,7 +40,7 @@ mkpool(uint64_t n, enum policy p)
 	c.frames = n;
 	c.policy = p;
 	c.set |= MCFG_SET_FRAMES;
-	return mkm(&c);
+	return th_machine(&c);
 }
 
 static void
@@ -343,109 +329,7 @@ test_random_victim(void **state)
 
 /* ---- through the engine ---- */
 
-static struct engine *
-mke(struct mconfig *c)
-{
-	struct verr err;
-	struct engine *e;
-
-	err.msg[0] = '\0';
-	if (mcfg_finish(c, &err) != 0)
-		fail_msg("mcfg_finish: %s", err.msg);
-	e = engine_new(c, ENGINE_JOURNAL, &err);
-	if (e == NULL)
-		fail_msg("engine_new: %s", err.msg);
-	return e;
-}
-
-/* Run o; if k is not EV_N, return the first event of kind k. */
-static struct event
-run_find(struct engine *e, const struct op *o, enum ev_kind k)
-{
-	struct verr err;
-	struct event ev, found;
-	bool seen = false;
-
-	memset(&found, 0, sizeof found);
-	if (engine_submit(e, o, &err) != 0)
-		fail_msg("submit: %s", err.msg);
-	while (engine_step(e, &ev))
-		if (!seen && ev.kind == k) {
-			found = ev;
-			seen = true;
-		}
-	if (!seen && k != EV_N)
-		fail_msg("no event of kind %d", (int)k);
-	return found;
-}
-
-static void
-run(struct engine *e, const struct op *o)
-{
-	(void)run_find(e, o, EV_N);
-}
-
-static uint64_t
-qnum(struct engine *e, const char *name)
-{
-	struct qval q;
-	struct verr err;
-
-	if (engine_query(e, name, &q, &err) != 0)
-		fail_msg("query %s: %s", name, err.msg);
-	if (q.kind != QV_NUM)
-		fail_msg("query %s: not a number", name);
-	return q.num;
-}
-
-static const char *
-qword(struct engine *e, const char *name)
-{
-	struct qval q;
-	struct verr err;
-
-	if (engine_query(e, name, &q, &err) != 0)
-		fail_msg("query %s: %s", name, err.msg);
-	return q.kind == QV_WORD ? q.word : q.kind == QV_NONE ? "none" : "?";
-}
-
-static uint64_t
-peek(struct engine *e, uint64_t pa, unsigned size)
-{
-	uint8_t b[8];
-	uint64_t v = 0;
-	struct verr err;
-	unsigned i;
-
-	if (engine_peek(e, pa, size, b, &err) != 0)
-		fail_msg("peek: %s", err.msg);
-	for (i = size; i > 0; i--)
-		v = v << 8 | b[i - 1];
-	return v;
-}
-
-static void
-process(struct engine *e, const char *name)
-{
-	struct op o;
-
-	op_init(&o, OP_PROCESS);
-	snprintf(o.name, sizeof o.name, "%s", name);
-	run(e, &o);
-}
-
-static void
-map(struct engine *e, uint64_t va, uint64_t pages, bool disk)
-{
-	struct op o;
-
-	op_init(&o, OP_MAP);
-	o.va = va;
-	o.pages = pages;
-	o.disk = disk;
-	run(e, &o);
-}
-
+/* Read va; the first event of kind k. */
 static struct event
 rd(struct engine *e, uint64_t va, enum ev_kind k)
 {
@@ -453,7 +337,7 @@ rd(struct engine *e, uint64_t va, enum ev_kind k)
 
 	op_init(&o, OP_READ);
 	o.va = va;
-	return run_find(e, &o, k);
+	return th_run_find(e, &o, k);
 }
 
 static void
@@ -485,24 +369,25 @@ test_clock_engine(void **state)
 	c.policy = POL_CLOCK;
 	c.frames = 3;
 	c.set |= MCFG_SET_FRAMES;
-	e = mke(&c);
-	process(e, "p");
-	map(e, 0x0000, 3, false);	/* pages 0 1 2 in frames 0 1 2 */
-	map(e, 0x3000, 2, true);	/* pages 3 4 on disk */
+	e = th_engine(&c);
+	th_process(e, "p", -1, -1);
+	/* pages 0 1 2 in frames 0 1 2 */
+	th_map(e, 0x0000, 3, false, -1);
+	th_map(e, 0x3000, 2, true, -1);	/* pages 3 4 on disk */
 	euse_is(e, 0, 0, 0);
 	assert_int_equal(e->m->r.hand, 0);
-	(void)rd(e, 0x1000, EV_N);
-	assert_int_equal(qnum(e, "pa"), 0x1000);
-	pte1 = qnum(e, "pte.addr");
-	assert_int_equal(peek(e, pte1, 4), 0x1027);
+	th_access(e, OP_READ, 0x1000, 0);
+	assert_int_equal(th_qnum(e, "pa"), 0x1000);
+	pte1 = th_qnum(e, "pte.addr");
+	assert_int_equal(th_peek(e, pte1, 4), 0x1027);
 	euse_is(e, 0, 1, 0);
 
 	/* page 3: the bit at the hand (frame 0) is clear: frame 0 */
 	ev = rd(e, 0x3000, EV_VICTIM);
 	assert_int_equal(ev.a, 0);
 	assert_int_equal(ev.d, 0);	/* no bit cleared */
-	assert_string_equal(qword(e, "fault"), "page");
-	assert_int_equal(qnum(e, "pa"), 0x0000);
+	assert_string_equal(th_qword(e, "fault"), "page");
+	assert_int_equal(th_qnum(e, "pa"), 0x0000);
 	assert_int_equal(e->m->r.hand, 1);
 	euse_is(e, 1, 1, 0);
 
@@ -510,16 +395,16 @@ test_clock_engine(void **state)
 	ev = rd(e, 0x4000, EV_VICTIM);
 	assert_int_equal(ev.a, 2);
 	assert_int_equal(ev.d, 1);
-	assert_int_equal(qnum(e, "pa"), 0x2000);
+	assert_int_equal(th_qnum(e, "pa"), 0x2000);
 	assert_int_equal(e->m->r.hand, 0);
 	euse_is(e, 1, 0, 1);
-	assert_int_equal(peek(e, pte1, 4), 0x1007);	/* A cleared */
+	assert_int_equal(th_peek(e, pte1, 4), 0x1007);	/* A cleared */
 
 	/* page 1 again: its TLB entry went with its bit */
-	(void)rd(e, 0x1000, EV_N);
-	assert_string_equal(qword(e, "tlb"), "miss");
-	assert_string_equal(qword(e, "fault"), "none");
-	assert_int_equal(peek(e, pte1, 4), 0x1027);
+	th_access(e, OP_READ, 0x1000, 0);
+	assert_string_equal(th_qword(e, "tlb"), "miss");
+	assert_string_equal(th_qword(e, "fault"), "none");
+	assert_int_equal(th_peek(e, pte1, 4), 0x1027);
 	euse_is(e, 1, 1, 1);
 
 	/* page 0 (evicted clean): every bit set, a full turn */
@@ -527,10 +412,10 @@ test_clock_engine(void **state)
 	assert_int_equal(ev.a, 0);
 	assert_int_equal(ev.d, 3);
 	assert_int_equal(e->m->r.hand, 1);
-	assert_int_equal(qnum(e, "pa"), 0x0000);
+	assert_int_equal(th_qnum(e, "pa"), 0x0000);
 	euse_is(e, 1, 0, 0);
-	assert_int_equal(qnum(e, "faults"), 3);
-	assert_int_equal(qnum(e, "writebacks"), 0);
+	assert_int_equal(th_qnum(e, "faults"), 3);
+	assert_int_equal(th_qnum(e, "writebacks"), 0);
 	engine_free(e);
 }
 
@@ -542,7 +427,7 @@ map_perm(struct engine *e, uint64_t va, unsigned perm)
 	op_init(&o, OP_MAP);
 	o.va = va;
 	o.perm = perm;
-	run(e, &o);
+	th_run(e, &o);
 }
 
 /* The engine keeps the FIFO/LRU list as DESIGN.md says: pages mapped
@@ -556,7 +441,6 @@ test_list_engine(void **state)
 	    lru2[] = { 1, 0, 2 }, fifo2[] = { 1, 2, 0 };
 	struct mconfig c;
 	struct engine *e;
-	struct op o;
 	int pass;
 
 	(void)state;
@@ -565,24 +449,22 @@ test_list_engine(void **state)
 		c.policy = pass == 0 ? POL_LRU : POL_FIFO;
 		c.frames = 3;
 		c.set |= MCFG_SET_FRAMES;
-		e = mke(&c);
-		process(e, "p");
-		map(e, 0x0000, 2, false);		/* frames 0 1 */
+		e = th_engine(&c);
+		th_process(e, "p", -1, -1);
+		th_map(e, 0x0000, 2, false, -1);		/* frames 0 1 */
 		map_perm(e, 0x2000, PERM_R);		/* frame 2, read-only */
-		map(e, 0x3000, 1, true);
+		th_map(e, 0x3000, 1, true, -1);
 		list_is(e->m, l0, 3);
-		(void)rd(e, 0x0000, EV_N);
-		(void)rd(e, 0x1000, EV_N);
-		(void)rd(e, 0x0000, EV_N);
-		assert_string_equal(qword(e, "tlb"), "hit");
-		op_init(&o, OP_WRITE);
-		o.va = 0x2000;
-		run(e, &o);
-		assert_string_equal(qword(e, "fault"), "protection");
+		th_access(e, OP_READ, 0x0000, 0);
+		th_access(e, OP_READ, 0x1000, 0);
+		th_access(e, OP_READ, 0x0000, 0);
+		assert_string_equal(th_qword(e, "tlb"), "hit");
+		th_access(e, OP_WRITE, 0x2000, 0);
+		assert_string_equal(th_qword(e, "fault"), "protection");
 		list_is(e->m, pass == 0 ? lru1 : l0, 3);
-		(void)rd(e, 0x3000, EV_N);
-		assert_string_equal(qword(e, "fault"), "page");
-		assert_int_equal(qnum(e, "pa"), pass == 0 ? 0x2000 : 0x0000);
+		th_access(e, OP_READ, 0x3000, 0);
+		assert_string_equal(th_qword(e, "fault"), "page");
+		assert_int_equal(th_qnum(e, "pa"), pass == 0 ? 0x2000 : 0x0000);
 		list_is(e->m, pass == 0 ? lru2 : fifo2, 3);
 		engine_free(e);
 	}
@@ -604,26 +486,26 @@ test_clear_interval(void **state)
 	c.frames = 4;
 	c.clear_interval = 3;
 	c.set |= MCFG_SET_FRAMES;
-	e = mke(&c);
-	process(e, "p");
-	map(e, 0x0000, 3, false);
-	(void)rd(e, 0x0000, EV_N);
-	pte0 = qnum(e, "pte.addr");
-	(void)rd(e, 0x1000, EV_N);
+	e = th_engine(&c);
+	th_process(e, "p", -1, -1);
+	th_map(e, 0x0000, 3, false, -1);
+	th_access(e, OP_READ, 0x0000, 0);
+	pte0 = th_qnum(e, "pte.addr");
+	th_access(e, OP_READ, 0x1000, 0);
 	assert_int_equal(e->m->frames[0].use, 1);
 	assert_int_equal(e->m->frames[1].use, 1);
 	assert_int_equal(e->m->frames[2].use, 0);
-	assert_int_equal(peek(e, pte0, 4), 0x0027);
+	assert_int_equal(th_peek(e, pte0, 4), 0x0027);
 	ev = rd(e, 0x0000, EV_CLEAR_USE);	/* the third access */
 	assert_int_equal(ev.a, 2);		/* pages cleared */
 	assert_int_equal(ev.b, 2);		/* TLB entries dropped */
 	assert_int_equal(e->m->frames[0].use, 0);
 	assert_int_equal(e->m->frames[1].use, 0);
-	assert_int_equal(peek(e, pte0, 4), 0x0007);
-	(void)rd(e, 0x0000, EV_N);
-	assert_string_equal(qword(e, "tlb"), "miss");
+	assert_int_equal(th_peek(e, pte0, 4), 0x0007);
+	th_access(e, OP_READ, 0x0000, 0);
+	assert_string_equal(th_qword(e, "tlb"), "miss");
 	assert_int_equal(e->m->frames[0].use, 1);
-	assert_int_equal(peek(e, pte0, 4), 0x0027);
+	assert_int_equal(th_peek(e, pte0, 4), 0x0027);
 	engine_free(e);
 }
 
@@ -642,12 +524,12 @@ clock_faults(unsigned tlb, uint64_t frames, const unsigned *s, size_t n)
 	c.tlb = tlb;
 	c.frames = frames;
 	c.set |= MCFG_SET_FRAMES;
-	e = mke(&c);
-	process(e, "p");
-	map(e, 0, 8, true);
+	e = th_engine(&c);
+	th_process(e, "p", -1, -1);
+	th_map(e, 0, 8, true, -1);
 	for (i = 0; i < n; i++)
-		(void)rd(e, (uint64_t)s[i] << 12, EV_N);
-	faults = qnum(e, "faults");
+		th_access(e, OP_READ, (uint64_t)s[i] << 12, 0);
+	faults = th_qnum(e, "faults");
 	engine_free(e);
 	return faults;
 }
@@ -681,27 +563,27 @@ test_tables_top_down(void **state)
 
 	(void)state;
 	mcfg_init(&c);
-	e = mke(&c);
+	e = th_engine(&c);
 	assert_int_equal(e->m->r.ntframes, 0);
-	process(e, "a");
+	th_process(e, "a", -1, -1);
 	assert_int_equal(e->m->procs[0].root, top);
-	map(e, 0x000000, 1, false);
-	map(e, 0x400000, 1, false);
-	map(e, 0x001000, 1, false);	/* same table as 0x000000 */
-	process(e, "b");
+	th_map(e, 0x000000, 1, false, -1);
+	th_map(e, 0x400000, 1, false, -1);
+	th_map(e, 0x001000, 1, false, -1);	/* same table as 0x000000 */
+	th_process(e, "b", -1, -1);
 	assert_int_equal(e->m->procs[1].root, top - 3);
-	map(e, 0x000000, 1, false);
+	th_map(e, 0x000000, 1, false, -1);
 	assert_int_equal(e->m->r.ntframes, 5);
 	assert_int_equal(os_tframes_left(e->m), (1u << 20) - 65536 - 5);
 	/* a's directory points at its tables */
-	assert_int_equal(peek(e, top << 12, 4), (top - 1) << 12 | 7);
-	assert_int_equal(peek(e, top << 12 | 4, 4), (top - 2) << 12 | 7);
-	assert_int_equal(peek(e, (top - 3) << 12, 4), (top - 4) << 12 | 7);
+	assert_int_equal(th_peek(e, top << 12, 4), (top - 1) << 12 | 7);
+	assert_int_equal(th_peek(e, top << 12 | 4, 4), (top - 2) << 12 | 7);
+	assert_int_equal(th_peek(e, (top - 3) << 12, 4), (top - 4) << 12 | 7);
 	/* pages from the bottom of the pool */
-	assert_int_equal(peek(e, (top - 1) << 12, 4), 0x0007);
-	assert_int_equal(peek(e, (top - 1) << 12 | 4, 4), 0x2007);
-	assert_int_equal(peek(e, (top - 2) << 12, 4), 0x1007);
-	assert_int_equal(peek(e, (top - 4) << 12, 4), 0x3007);
+	assert_int_equal(th_peek(e, (top - 1) << 12, 4), 0x0007);
+	assert_int_equal(th_peek(e, (top - 1) << 12 | 4, 4), 0x2007);
+	assert_int_equal(th_peek(e, (top - 2) << 12, 4), 0x1007);
+	assert_int_equal(th_peek(e, (top - 4) << 12, 4), 0x3007);
 	t = tframe_at(e->m, top - 1);
 	assert_int_equal(t->proc, 0);
 	assert_int_equal(t->level, 2);
@@ -727,9 +609,9 @@ test_tables_multiframe(void **state)
 	c.levels = 1;
 	c.split[0] = 20;	/* 2^20 entries x 4 bytes = 1024 frames */
 	c.set |= MCFG_SET_SPLIT;
-	e = mke(&c);
+	e = th_engine(&c);
 	assert_int_equal(e->m->tframes_per[0], 1024);
-	process(e, "a");
+	th_process(e, "a", -1, -1);
 	root = e->m->procs[0].root;
 	assert_int_equal(root, total - 1024);
 	assert_int_equal(tframe_at(e->m, root)->first, 1);
@@ -737,11 +619,11 @@ test_tables_multiframe(void **state)
 	assert_int_equal(tframe_at(e->m, total - 1)->first, 0);
 	assert_int_equal(tframe_at(e->m, total - 1)->proc, 0);
 	assert_int_equal(tframe_at(e->m, total - 1)->level, 1);
-	map(e, 0xfffff000ULL, 1, false);	/* last entry: last frame */
-	map(e, 0, 1, false);
-	assert_int_equal(peek(e, (total - 1) << 12 | 0xffc, 4), 0x0007);
-	assert_int_equal(peek(e, root << 12, 4), 0x1007);
-	process(e, "b");
+	th_map(e, 0xfffff000ULL, 1, false, -1);	/* last entry: last frame */
+	th_map(e, 0, 1, false, -1);
+	assert_int_equal(th_peek(e, (total - 1) << 12 | 0xffc, 4), 0x0007);
+	assert_int_equal(th_peek(e, root << 12, 4), 0x1007);
+	th_process(e, "b", -1, -1);
 	assert_int_equal(e->m->procs[1].root, total - 2048);
 	assert_int_equal(e->m->r.ntframes, 2048);
 	assert_true(e->m->ntfchunks >= 2);
@@ -753,13 +635,13 @@ test_tables_multiframe(void **state)
 	c.split[0] = 14;
 	c.split[1] = 6;
 	c.set |= MCFG_SET_SPLIT;
-	e = mke(&c);
+	e = th_engine(&c);
 	assert_int_equal(e->m->tframes_per[0], 16);
 	assert_int_equal(e->m->tframes_per[1], 1);
-	process(e, "a");
+	th_process(e, "a", -1, -1);
 	assert_int_equal(e->m->procs[0].root, total - 16);
-	map(e, 0xfffc0000ULL, 1, false);	/* top index 0x3fff */
-	assert_int_equal(peek(e, (total - 1) << 12 | 0xffc, 4),
+	th_map(e, 0xfffc0000ULL, 1, false, -1);	/* top index 0x3fff */
+	assert_int_equal(th_peek(e, (total - 1) << 12 | 0xffc, 4),
 	    (total - 17) << 12 | 7);
 	engine_free(e);
 }
@@ -775,7 +657,7 @@ test_alloc_tframes(void **state)
 
 	(void)state;
 	mcfg_init(&c);
-	m = mkm(&c);
+	m = th_machine(&c);
 	assert_int_equal(os_tframes_left(m), total - 65536);
 	phys_write(m, (total - 5) << 12 | 100, 0xdeadbeef, 4);
 	phys_write(m, (total - 4) << 12 | 0xffc, 0xdeadbeef, 4);
@@ -814,25 +696,25 @@ test_missing_tables(void **state)
 	mcfg_init(&c);
 	c.va = 48;
 	c.pa = 48;
-	e = mke(&c);
-	process(e, "a");
+	e = th_engine(&c);
+	th_process(e, "a", -1, -1);
 	assert_int_equal(os_missing_tables(e->m, 0, 0, 1), 3);
 	/* vpn 511 and 512: one PDPT, one PD, two PTs */
 	assert_int_equal(os_missing_tables(e->m, 0, 511, 2), 4);
 	/* 512 GiB apart: everything twice */
 	assert_int_equal(os_missing_tables(e->m, 0, (1ULL << 27) - 1, 2), 6);
-	map(e, 0, 1, false);
+	th_map(e, 0, 1, false, -1);
 	assert_int_equal(e->m->r.ntframes, 4);
 	assert_int_equal(os_missing_tables(e->m, 0, 0, 1), 0);
 	assert_int_equal(os_missing_tables(e->m, 0, 511, 2), 1);
 	n = e->m->r.ntframes;
-	map(e, 511ULL << 12, 2, false);
+	th_map(e, 511ULL << 12, 2, false, -1);
 	assert_int_equal(e->m->r.ntframes, n + 1);
 	engine_free(e);
 
 	mcfg_init(&c);
-	e = mke(&c);
-	process(e, "a");
+	e = th_engine(&c);
+	th_process(e, "a", -1, -1);
 	assert_int_equal(os_missing_tables(e->m, 0, 0, 1), 1);
 	assert_int_equal(os_missing_tables(e->m, 0, 0x3ff, 2), 2);
 	assert_int_equal(os_missing_tables(e->m, 0, 0, 2048), 2);
@@ -844,15 +726,15 @@ test_missing_tables(void **state)
 	c.split[0] = 6;
 	c.split[1] = 14;
 	c.set |= MCFG_SET_SPLIT;
-	e = mke(&c);
-	process(e, "a");
+	e = th_engine(&c);
+	th_process(e, "a", -1, -1);
 	assert_int_equal(e->m->tframes_per[1], 16);
 	assert_int_equal(os_missing_tables(e->m, 0, 0, 1), 16);
 	assert_int_equal(os_missing_tables(e->m, 0, 0x3fff, 2), 32);
-	map(e, 0x3fff000, 1, false);
+	th_map(e, 0x3fff000, 1, false, -1);
 	assert_int_equal(e->m->r.ntframes, 1 + 16);
 	/* the table's frames are contiguous, below the root */
-	assert_int_equal(peek(e, ((1u << 20) - 1) << 12, 4),
+	assert_int_equal(th_peek(e, ((1u << 20) - 1) << 12, 4),
 	    ((1u << 20) - 17) << 12 | 7);
 	assert_int_equal(os_missing_tables(e->m, 0, 0x3fff, 2), 16);
 	engine_free(e);
@@ -913,7 +795,7 @@ mkinv(uint64_t page)
 		c.pa = 16;
 		c.page = page;
 	}
-	return mkm(&c);
+	return th_machine(&c);
 }
 
 /* Worked example 4, then more: insertion at the head of the chain;
@@ -1001,7 +883,7 @@ test_mappers(void **state)
 
 	(void)state;
 	mcfg_init(&c);
-	m = mkm(&c);
+	m = th_machine(&c);
 	obj = os_new_pobj(m);
 	assert_int_equal(obj, 0);
 	o = pobj_at(m, obj);
@@ -1077,7 +959,7 @@ test_rmap_growth(void **state)
 
 	(void)state;
 	mcfg_init(&c);
-	m = mkm(&c);
+	m = th_machine(&c);
 	cap0 = m->rmap_cap;
 	obj = os_new_pobj(m);
 	for (i = 0; i < N; i++) {
@@ -1113,7 +995,7 @@ test_pools(void **state)
 
 	(void)state;
 	mcfg_init(&c);
-	m = mkm(&c);
+	m = th_machine(&c);
 	assert_int_equal(pool_reserve(m, 1500, 2100, 5), 0);
 	assert_int_equal(m->nrecchunks, 2);
 	assert_int_equal(m->npobjchunks, 3);
@@ -1143,7 +1025,7 @@ test_rng(void **state)
 
 	(void)state;
 	mcfg_init(&c);
-	m = mkm(&c);
+	m = th_machine(&c);
 	assert_int_equal(rng_next(m), 0x910a2dec89025cc1ULL);
 	assert_int_equal(m->r.rng, 1 + 0x9e3779b97f4a7c15ULL);
 	k = machine_clone(m);
@@ -1155,7 +1037,7 @@ test_rng(void **state)
 	machine_free(m);
 	mcfg_init(&c);
 	c.seed = 0;
-	m = mkm(&c);
+	m = th_machine(&c);
 	assert_int_equal(rng_next(m), 0xe220a8397b1dcdafULL);
 	machine_free(m);
 }
@@ -1174,7 +1056,7 @@ test_clone(void **state)
 	mcfg_init(&c);
 	c.frames = 16;
 	c.set |= MCFG_SET_FRAMES;
-	m = mkm(&c);
+	m = th_machine(&c);
 	jr_init(&j);
 	m->jr = &j;
 	phys_write(m, 0x1ffe, 0xa1b2c3d4, 4);
@@ -1247,7 +1129,7 @@ test_disk_copy(void **state)
 	c.va = 16;
 	c.pa = 16;
 	c.page = 256;
-	m = mkm(&c);
+	m = th_machine(&c);
 	for (i = 0; i < sizeof b; i++)
 		b[i] = (uint8_t)(i ^ 0x5a);
 	phys_write_bytes(m, 3 << 8, b, sizeof b);
@@ -1275,7 +1157,7 @@ test_disk_copy(void **state)
 	/* pages of 8 KiB: two chunks each, one of them never written */
 	mcfg_init(&c);
 	c.page = 8192;
-	m = mkm(&c);
+	m = th_machine(&c);
 	phys_write(m, 0x3000 | 5, 0xab, 1);	/* frame 1, second half */
 	disk_store(m, 0, 1);
 	assert_null(mem_chunk(m->disk, 0x0000));	/* zeros stay absent */
@@ -1295,10 +1177,10 @@ test_find_proc(void **state)
 
 	(void)state;
 	mcfg_init(&c);
-	e = mke(&c);
+	e = th_engine(&c);
 	assert_null(os_cur(e->m));
-	process(e, "alpha");
-	process(e, "beta");
+	th_process(e, "alpha", -1, -1);
+	th_process(e, "beta", -1, -1);
 	assert_int_equal(os_find_proc(e->m, "alpha"), 0);
 	assert_int_equal(os_find_proc(e->m, "beta"), 1);
 	assert_int_equal(os_find_proc(e->m, "gamma"), NONE32);

@@ -20,21 +20,7 @@
 
 #include "core/engine_int.h"
 #include "core/machine.h"
-
-static struct machine *
-mkm(struct mconfig *c)
-{
-	struct verr err;
-	struct machine *m;
-
-	err.msg[0] = '\0';
-	if (mcfg_finish(c, &err) != 0)
-		fail_msg("mcfg_finish: %s", err.msg);
-	m = machine_new(c, &err);
-	if (m == NULL)
-		fail_msg("machine_new: %s", err.msg);
-	return m;
-}
+#include "helpers.h"
 
 /* va=48 pa=48: x86-64 4-level with 8-byte entries */
 static struct machine *
@@ -45,7 +31,7 @@ mk64(void)
 	mcfg_init(&c);
 	c.va = 48;
 	c.pa = 48;
-	return mkm(&c);
+	return th_machine(&c);
 }
 
 /* va=16 pa=16 page=64: simple entries of 2 bytes, split 5,5 */
@@ -58,7 +44,23 @@ mksimple(void)
 	c.va = 16;
 	c.pa = 16;
 	c.page = 64;
-	return mkm(&c);
+	return th_machine(&c);
+}
+
+/* Worked example 3's machine: va=16 pa=16 page=256, 2-byte x86 entries,
+ * split 4,4. */
+static void
+ex3_config(struct mconfig *c)
+{
+	mcfg_init(c);
+	c->va = 16;
+	c->pa = 16;
+	c->page = 256;
+	c->pte = 2;
+	c->levels = 2;
+	c->split[0] = 4;
+	c->split[1] = 4;
+	c->set |= MCFG_SET_PTE | MCFG_SET_SPLIT;
 }
 
 /* Worked example 1: 10/10/12. */
@@ -73,7 +75,7 @@ test_indices_ex1(void **state)
 		struct mconfig c;
 
 		mcfg_init(&c);
-		m = mkm(&c);
+		m = th_machine(&c);
 	}
 	assert_int_equal(m->levels, 2);
 	assert_int_equal(m->shift[0], 22);
@@ -123,16 +125,8 @@ test_indices_ex3(void **state)
 	struct machine *m;
 
 	(void)state;
-	mcfg_init(&c);
-	c.va = 16;
-	c.pa = 16;
-	c.page = 256;
-	c.pte = 2;
-	c.levels = 2;
-	c.split[0] = 4;
-	c.split[1] = 4;
-	c.set |= MCFG_SET_PTE | MCFG_SET_SPLIT;
-	m = mkm(&c);
+	ex3_config(&c);
+	m = th_machine(&c);
 	assert_int_equal(m->c.format, FMT_X86);
 	assert_false(m->has_nx);
 	assert_int_equal(m->addr_mask, 0xff00);
@@ -158,7 +152,7 @@ test_x86_32_entries(void **state)
 
 	(void)state;
 	mcfg_init(&c);
-	m = mkm(&c);
+	m = th_machine(&c);
 	assert_false(m->has_nx);
 	assert_int_equal(m->addr_mask, 0xfffff000ULL);
 	assert_int_equal(pt_make_table(m, 0x205), 0x00205007);
@@ -246,7 +240,7 @@ test_nx_follows_pte(void **state)
 	mcfg_init(&c);
 	c.pte = 8;
 	c.set |= MCFG_SET_PTE;
-	m = mkm(&c);
+	m = th_machine(&c);
 	assert_true(m->has_nx);
 	assert_int_equal(pt_make_leaf(m, 0xabcd, PERM_R, true),
 	    0x800000000abcd005ULL);
@@ -255,7 +249,7 @@ test_nx_follows_pte(void **state)
 	mcfg_init(&c);
 	c.va = 48;
 	c.pa = 32;		/* 4-byte entries, 4 levels */
-	m = mkm(&c);
+	m = th_machine(&c);
 	assert_int_equal(m->c.pte, 4);
 	assert_false(m->has_nx);
 	assert_int_equal(pt_make_leaf(m, 0xabcd, PERM_R, true), 0x0abcd005);
@@ -302,7 +296,7 @@ test_simple_entries(void **state)
 	c.va = 16;
 	c.pa = 13;
 	c.page = 64;
-	m = mkm(&c);
+	m = th_machine(&c);
 	assert_int_equal(m->c.pte, 1);
 	assert_int_equal(m->valid_bit, 0x80);
 	assert_int_equal(pt_make_leaf(m, 0x7f, PERM_R, true), 0xff);
@@ -320,7 +314,7 @@ test_simple_entries(void **state)
 	c.split[0] = 21;
 	c.split[1] = 21;
 	c.set |= MCFG_SET_SPLIT;
-	m = mkm(&c);
+	m = th_machine(&c);
 	assert_int_equal(m->c.pte, 8);
 	assert_int_equal(m->valid_bit, 1ULL << 63);
 	assert_int_equal(pt_make_leaf(m, (1ULL << 46) - 1, PERM_R, true),
@@ -338,7 +332,7 @@ test_effective_perm(void **state)
 
 	(void)state;
 	mcfg_init(&c);
-	m = mkm(&c);		/* x86, 4-byte: no NX, everything runs */
+	m = th_machine(&c);	/* x86, 4-byte: no NX, everything runs */
 	assert_int_equal(pt_effective_perm(m, 0), PERM_R | PERM_X);
 	assert_int_equal(pt_effective_perm(m, PERM_R), PERM_R | PERM_X);
 	assert_int_equal(pt_effective_perm(m, PERM_W),
@@ -402,7 +396,7 @@ test_bucket_ex4(void **state)
 	c.pt = PT_INVERTED;
 	c.frames = 8;
 	c.set |= MCFG_SET_FRAMES;
-	m = mkm(&c);
+	m = th_machine(&c);
 	assert_int_equal(m->nbuckets, 8);
 	assert_int_equal(pt_bucket(m, 1, 0x12), 7);
 	assert_int_equal(pt_bucket(m, 2, 0x0a), 0);
@@ -416,14 +410,14 @@ test_bucket_ex4(void **state)
 	c.pt = PT_INVERTED;
 	c.frames = 5;
 	c.set |= MCFG_SET_FRAMES;
-	m = mkm(&c);
+	m = th_machine(&c);
 	assert_int_equal(m->nbuckets, 8);
 	machine_free(m);
 	mcfg_init(&c);
 	c.pt = PT_INVERTED;
 	c.frames = 9;
 	c.set |= MCFG_SET_FRAMES;
-	m = mkm(&c);
+	m = th_machine(&c);
 	assert_int_equal(m->nbuckets, 16);
 	assert_int_equal(pt_bucket(m, 3, 0x100), 15);
 	assert_int_equal(pt_bucket(m, 2, 0x12), 8);	/* 0x18 & 15 */
@@ -432,98 +426,7 @@ test_bucket_ex4(void **state)
 
 /* ---- through the engine: rights over the levels ---- */
 
-static struct engine *
-mke(struct mconfig *c)
-{
-	struct verr err;
-	struct engine *e;
-
-	err.msg[0] = '\0';
-	assert_int_equal(mcfg_finish(c, &err), 0);
-	e = engine_new(c, ENGINE_JOURNAL, &err);
-	if (e == NULL)
-		fail_msg("engine_new: %s", err.msg);
-	return e;
-}
-
-static void
-run(struct engine *e, const struct op *o)
-{
-	struct verr err;
-	struct event ev;
-
-	if (engine_submit(e, o, &err) != 0)
-		fail_msg("submit: %s", err.msg);
-	while (engine_step(e, &ev))
-		;
-}
-
-static uint64_t
-qnum(struct engine *e, const char *name)
-{
-	struct qval q;
-	struct verr err;
-
-	if (engine_query(e, name, &q, &err) != 0)
-		fail_msg("query %s: %s", name, err.msg);
-	if (q.kind != QV_NUM)
-		fail_msg("query %s: not a number", name);
-	return q.num;
-}
-
-static const char *
-qword(struct engine *e, const char *name)
-{
-	struct qval q;
-	struct verr err;
-
-	if (engine_query(e, name, &q, &err) != 0)
-		fail_msg("query %s: %s", name, err.msg);
-	return q.kind == QV_WORD ? q.word : q.kind == QV_NONE ? "none" : "?";
-}
-
-static void
-poke(struct engine *e, uint64_t pa, uint64_t v, unsigned size)
-{
-	uint8_t b[8];
-	unsigned i;
-	struct op o;
-
-	for (i = 0; i < size; i++)
-		b[i] = (uint8_t)(v >> (8 * i));
-	op_init(&o, OP_POKE);
-	o.pa = pa;
-	o.bytes = b;
-	o.nbytes = size;
-	run(e, &o);
-}
-
-static uint64_t
-peek(struct engine *e, uint64_t pa, unsigned size)
-{
-	uint8_t b[8];
-	uint64_t v = 0;
-	struct verr err;
-	unsigned i;
-
-	if (engine_peek(e, pa, size, b, &err) != 0)
-		fail_msg("peek: %s", err.msg);
-	for (i = size; i > 0; i--)
-		v = v << 8 | b[i - 1];
-	return v;
-}
-
-static void
-process(struct engine *e, const char *name, int64_t root)
-{
-	struct op o;
-
-	op_init(&o, OP_PROCESS);
-	snprintf(o.name, sizeof o.name, "%s", name);
-	o.root = root;
-	run(e, &o);
-}
-
+/* An access of kind k at va, in supervisor mode if kernel. */
 static void
 acc(struct engine *e, enum op_kind k, uint64_t va, bool kernel)
 {
@@ -532,7 +435,7 @@ acc(struct engine *e, enum op_kind k, uint64_t va, bool kernel)
 	op_init(&o, k);
 	o.va = va;
 	o.kernel = kernel;
-	run(e, &o);
+	th_run(e, &o);
 }
 
 /* Writable is ANDed: a read-only directory entry over a writable leaf
@@ -545,27 +448,27 @@ test_walk_w_and(void **state)
 
 	(void)state;
 	mcfg_init(&c);
-	e = mke(&c);
-	poke(e, 0x100004, 0x00205025, 4);	/* P U A, not W */
-	poke(e, 0x20500c, 0x0abcd027, 4);	/* P W U A */
-	process(e, "p", 0x100);
+	e = th_engine(&c);
+	th_poke_le(e, 0x100004, 0x00205025, 4);	/* P U A, not W */
+	th_poke_le(e, 0x20500c, 0x0abcd027, 4);	/* P W U A */
+	th_process(e, "p", -1, 0x100);
 	acc(e, OP_READ, 0x403a7c, false);
-	assert_string_equal(qword(e, "fault"), "none");
-	assert_int_equal(qnum(e, "pa"), 0x0abcda7c);
+	assert_string_equal(th_qword(e, "fault"), "none");
+	assert_int_equal(th_qnum(e, "pa"), 0x0abcda7c);
 	assert_int_equal(e->m->tlb[0].valid, 1);
 	assert_int_equal(e->m->tlb[0].w, 0);	/* 0 AND 1 */
 	assert_int_equal(e->m->tlb[0].u, 1);
 	acc(e, OP_WRITE, 0x403a7c, false);
-	assert_string_equal(qword(e, "tlb"), "hit");
-	assert_string_equal(qword(e, "fault"), "protection");
-	assert_int_equal(qnum(e, "pf.code"), 7);
+	assert_string_equal(th_qword(e, "tlb"), "hit");
+	assert_string_equal(th_qword(e, "fault"), "protection");
+	assert_int_equal(th_qnum(e, "pf.code"), 7);
 	acc(e, OP_WRITE, 0x403a7c, true);
-	assert_string_equal(qword(e, "fault"), "protection");
-	assert_int_equal(qnum(e, "pf.code"), 3);
-	assert_int_equal(peek(e, 0x20500c, 4), 0x0abcd027);	/* no D */
+	assert_string_equal(th_qword(e, "fault"), "protection");
+	assert_int_equal(th_qnum(e, "pf.code"), 3);
+	assert_int_equal(th_peek(e, 0x20500c, 4), 0x0abcd027);	/* no D */
 	/* 4-byte entries: no NX, a present page runs */
 	acc(e, OP_EXEC, 0x403a7c, false);
-	assert_string_equal(qword(e, "fault"), "none");
+	assert_string_equal(th_qword(e, "fault"), "none");
 	engine_free(e);
 }
 
@@ -580,27 +483,27 @@ test_walk_u_and(void **state)
 
 	(void)state;
 	mcfg_init(&c);
-	e = mke(&c);
-	poke(e, 0x100004, 0x00205003, 4);	/* P W, not U, A clear */
-	poke(e, 0x20500c, 0x0abcd007, 4);	/* P W U, A clear */
-	process(e, "p", 0x100);
+	e = th_engine(&c);
+	th_poke_le(e, 0x100004, 0x00205003, 4);	/* P W, not U, A clear */
+	th_poke_le(e, 0x20500c, 0x0abcd007, 4);	/* P W U, A clear */
+	th_process(e, "p", -1, 0x100);
 	acc(e, OP_READ, 0x403a7c, false);
-	assert_string_equal(qword(e, "fault"), "protection");
-	assert_int_equal(qnum(e, "pf.code"), 5);
-	assert_int_equal(qnum(e, "refs"), 2);
-	assert_int_equal(peek(e, 0x100004, 4), 0x00205023);	/* A set */
-	assert_int_equal(peek(e, 0x20500c, 4), 0x0abcd007);	/* A not */
+	assert_string_equal(th_qword(e, "fault"), "protection");
+	assert_int_equal(th_qnum(e, "pf.code"), 5);
+	assert_int_equal(th_qnum(e, "refs"), 2);
+	assert_int_equal(th_peek(e, 0x100004, 4), 0x00205023);	/* A set */
+	assert_int_equal(th_peek(e, 0x20500c, 4), 0x0abcd007);	/* A not */
 	acc(e, OP_READ, 0x403a7c, true);
-	assert_string_equal(qword(e, "tlb"), "miss");
-	assert_string_equal(qword(e, "fault"), "none");
-	assert_int_equal(qnum(e, "pa"), 0x0abcda7c);
-	assert_int_equal(peek(e, 0x20500c, 4), 0x0abcd027);
+	assert_string_equal(th_qword(e, "tlb"), "miss");
+	assert_string_equal(th_qword(e, "fault"), "none");
+	assert_int_equal(th_qnum(e, "pa"), 0x0abcda7c);
+	assert_int_equal(th_peek(e, 0x20500c, 4), 0x0abcd027);
 	assert_int_equal(e->m->tlb[0].u, 0);
 	assert_int_equal(e->m->tlb[0].w, 1);
 	acc(e, OP_READ, 0x403a7c, false);	/* from the TLB now */
-	assert_string_equal(qword(e, "tlb"), "hit");
-	assert_string_equal(qword(e, "fault"), "protection");
-	assert_int_equal(qnum(e, "pf.code"), 5);
+	assert_string_equal(th_qword(e, "tlb"), "hit");
+	assert_string_equal(th_qword(e, "fault"), "protection");
+	assert_int_equal(th_qnum(e, "pf.code"), 5);
 	engine_free(e);
 }
 
@@ -616,39 +519,40 @@ test_walk_nx_or(void **state)
 	mcfg_init(&c);
 	c.va = 48;
 	c.pa = 48;
-	e = mke(&c);
-	poke(e, 0x1017f0, 0x8000000000102027ULL, 8);	/* NX here only */
-	poke(e, 0x102b58, 0x103027, 8);
-	poke(e, 0x1030f8, 0x104027, 8);
-	poke(e, 0x104090, 0x12345027, 8);
-	process(e, "p", 0x101);
+	e = th_engine(&c);
+	/* NX here only */
+	th_poke_le(e, 0x1017f0, 0x8000000000102027ULL, 8);
+	th_poke_le(e, 0x102b58, 0x103027, 8);
+	th_poke_le(e, 0x1030f8, 0x104027, 8);
+	th_poke_le(e, 0x104090, 0x12345027, 8);
+	th_process(e, "p", -1, 0x101);
 	acc(e, OP_READ, va, false);
-	assert_string_equal(qword(e, "fault"), "none");
-	assert_int_equal(qnum(e, "pa"), 0x12345abc);
+	assert_string_equal(th_qword(e, "fault"), "none");
+	assert_int_equal(th_qnum(e, "pa"), 0x12345abc);
 	assert_int_equal(e->m->tlb[0].nx, 1);
 	acc(e, OP_EXEC, va, false);
-	assert_string_equal(qword(e, "fault"), "protection");
-	assert_int_equal(qnum(e, "pf.code"), 0x15);
+	assert_string_equal(th_qword(e, "fault"), "protection");
+	assert_int_equal(th_qnum(e, "pf.code"), 0x15);
 	acc(e, OP_EXEC, va, true);
-	assert_string_equal(qword(e, "fault"), "protection");
-	assert_int_equal(qnum(e, "pf.code"), 0x11);
+	assert_string_equal(th_qword(e, "fault"), "protection");
+	assert_int_equal(th_qnum(e, "pf.code"), 0x11);
 	acc(e, OP_WRITE, va, false);
-	assert_string_equal(qword(e, "fault"), "none");
+	assert_string_equal(th_qword(e, "fault"), "none");
 	engine_free(e);
 
 	/* no NX anywhere: the fetch runs */
 	mcfg_init(&c);
 	c.va = 48;
 	c.pa = 48;
-	e = mke(&c);
-	poke(e, 0x1017f0, 0x102027, 8);
-	poke(e, 0x102b58, 0x103027, 8);
-	poke(e, 0x1030f8, 0x104027, 8);
-	poke(e, 0x104090, 0x12345027, 8);
-	process(e, "p", 0x101);
+	e = th_engine(&c);
+	th_poke_le(e, 0x1017f0, 0x102027, 8);
+	th_poke_le(e, 0x102b58, 0x103027, 8);
+	th_poke_le(e, 0x1030f8, 0x104027, 8);
+	th_poke_le(e, 0x104090, 0x12345027, 8);
+	th_process(e, "p", -1, 0x101);
 	acc(e, OP_EXEC, va, false);
-	assert_string_equal(qword(e, "fault"), "none");
-	assert_int_equal(qnum(e, "refs"), 4);
+	assert_string_equal(th_qword(e, "fault"), "none");
+	assert_int_equal(th_qnum(e, "refs"), 4);
 	engine_free(e);
 }
 
@@ -660,27 +564,19 @@ test_walk_ex3(void **state)
 	struct engine *e;
 
 	(void)state;
-	mcfg_init(&c);
-	c.va = 16;
-	c.pa = 16;
-	c.page = 256;
-	c.pte = 2;
-	c.levels = 2;
-	c.split[0] = 4;
-	c.split[1] = 4;
-	c.set |= MCFG_SET_PTE | MCFG_SET_SPLIT;
-	e = mke(&c);
-	poke(e, 0x0106, 0x0227, 2);
-	poke(e, 0x0214, 0x7f27, 2);
-	process(e, "p", 0x01);
+	ex3_config(&c);
+	e = th_engine(&c);
+	th_poke_le(e, 0x0106, 0x0227, 2);
+	th_poke_le(e, 0x0214, 0x7f27, 2);
+	th_process(e, "p", -1, 0x01);
 	acc(e, OP_READ, 0x3a5c, false);
-	assert_string_equal(qword(e, "fault"), "none");
-	assert_int_equal(qnum(e, "pa"), 0x7f5c);
-	assert_int_equal(qnum(e, "index.1"), 3);
-	assert_int_equal(qnum(e, "index.2"), 0xa);
-	assert_int_equal(qnum(e, "offset"), 0x5c);
-	assert_int_equal(qnum(e, "pte.addr"), 0x214);
-	assert_int_equal(qnum(e, "refs"), 2);
+	assert_string_equal(th_qword(e, "fault"), "none");
+	assert_int_equal(th_qnum(e, "pa"), 0x7f5c);
+	assert_int_equal(th_qnum(e, "index.1"), 3);
+	assert_int_equal(th_qnum(e, "index.2"), 0xa);
+	assert_int_equal(th_qnum(e, "offset"), 0x5c);
+	assert_int_equal(th_qnum(e, "pte.addr"), 0x214);
+	assert_int_equal(th_qnum(e, "refs"), 2);
 	engine_free(e);
 }
 
@@ -696,18 +592,18 @@ test_walk_simple(void **state)
 	c.va = 16;
 	c.pa = 16;
 	c.page = 64;
-	e = mke(&c);
+	e = th_engine(&c);
 	/* root at frame 1 (0x40); vpn 0xe9 = 7,9 */
-	poke(e, 0x40 + 7 * 2, 0x8002, 2);	/* -> table at frame 2 */
-	poke(e, 0x80 + 9 * 2, 0x803a, 2);	/* -> frame 0x3a */
-	process(e, "p", 1);
+	th_poke_le(e, 0x40 + 7 * 2, 0x8002, 2);	/* -> table at frame 2 */
+	th_poke_le(e, 0x80 + 9 * 2, 0x803a, 2);	/* -> frame 0x3a */
+	th_process(e, "p", -1, 1);
 	acc(e, OP_WRITE, 0x3a5c, false);
-	assert_string_equal(qword(e, "fault"), "none");
-	assert_int_equal(qnum(e, "pa"), 0x3a << 6 | 0x1c);
-	assert_int_equal(qnum(e, "pte"), 0x803a);	/* no A, no D */
-	assert_int_equal(peek(e, 0x4e, 2), 0x8002);
+	assert_string_equal(th_qword(e, "fault"), "none");
+	assert_int_equal(th_qnum(e, "pa"), 0x3a << 6 | 0x1c);
+	assert_int_equal(th_qnum(e, "pte"), 0x803a);	/* no A, no D */
+	assert_int_equal(th_peek(e, 0x4e, 2), 0x8002);
 	acc(e, OP_EXEC, 0x3a5c, false);
-	assert_string_equal(qword(e, "fault"), "none");
+	assert_string_equal(th_qword(e, "fault"), "none");
 	engine_free(e);
 }
 

@@ -30,122 +30,7 @@
 
 #include "core/engine_int.h"
 #include "core/machine.h"
-
-#define MAX_EV 256
-
-static struct engine *
-mk(struct mconfig *c)
-{
-	struct verr err;
-	struct engine *e;
-
-	err.msg[0] = '\0';
-	if (mcfg_finish(c, &err) != 0)
-		fail_msg("mcfg_finish: %s", err.msg);
-	e = engine_new(c, ENGINE_JOURNAL, &err);
-	if (e == NULL)
-		fail_msg("engine_new: %s", err.msg);
-	return e;
-}
-
-/* Run the engine until it is idle; the events go to ev (if not NULL, at
- * most MAX_EV).  Returns the number of steps. */
-static size_t
-drain(struct engine *e, struct event *ev)
-{
-	struct event tmp;
-	size_t n = 0;
-
-	while (engine_step(e, ev != NULL && n < MAX_EV ? &ev[n] : &tmp))
-		n++;
-	return n;
-}
-
-/* Submit o and run it to the end. */
-static size_t
-run_ev(struct engine *e, const struct op *o, struct event *ev)
-{
-	struct verr err;
-
-	if (engine_submit(e, o, &err) != 0)
-		fail_msg("submit: %s", err.msg);
-	return drain(e, ev);
-}
-
-static void
-run(struct engine *e, const struct op *o)
-{
-	(void)run_ev(e, o, NULL);
-}
-
-static uint64_t
-qnum(struct engine *e, const char *name)
-{
-	struct qval q;
-	struct verr err;
-
-	if (engine_query(e, name, &q, &err) != 0)
-		fail_msg("query %s: %s", name, err.msg);
-	if (q.kind != QV_NUM)
-		fail_msg("query %s: not a number", name);
-	return q.num;
-}
-
-static const char *
-qword(struct engine *e, const char *name)
-{
-	struct qval q;
-	struct verr err;
-
-	if (engine_query(e, name, &q, &err) != 0)
-		fail_msg("query %s: %s", name, err.msg);
-	return q.kind == QV_WORD ? q.word : q.kind == QV_NONE ? "none" : "?";
-}
-
-static void
-simple(struct engine *e, enum op_kind k)
-{
-	struct op o;
-
-	op_init(&o, k);
-	run(e, &o);
-}
-
-static void
-named(struct engine *e, enum op_kind k, const char *name)
-{
-	struct op o;
-
-	op_init(&o, k);
-	snprintf(o.name, sizeof o.name, "%s", name);
-	run(e, &o);
-}
-
-/* vm NAME mmu=MMU memory=MEMORY (eager backing) */
-static void
-vm(struct engine *e, const char *name, enum vm_mmu mmu, uint64_t memory)
-{
-	struct op o;
-
-	op_init(&o, OP_VM);
-	snprintf(o.name, sizeof o.name, "%s", name);
-	o.mmu = mmu;
-	o.cpu = CPU_VTX;
-	o.memory = memory;
-	run(e, &o);
-}
-
-static size_t
-process_ev(struct engine *e, const char *name, int64_t root,
-    struct event *ev)
-{
-	struct op o;
-
-	op_init(&o, OP_PROCESS);
-	snprintf(o.name, sizeof o.name, "%s", name);
-	o.root = root;
-	return run_ev(e, &o, ev);
-}
+#include "helpers.h"
 
 /* map VA [pages=N] perm=PERM [frame=N] */
 static size_t
@@ -159,7 +44,7 @@ map_ev(struct engine *e, uint64_t va, uint64_t pages, unsigned perm,
 	o.pages = pages;
 	o.perm = perm;
 	o.frame = frame;
-	return run_ev(e, &o, ev);
+	return th_run_ev(e, &o, ev);
 }
 
 static size_t
@@ -169,7 +54,7 @@ unmap_ev(struct engine *e, uint64_t va, struct event *ev)
 
 	op_init(&o, OP_UNMAP);
 	o.va = va;
-	return run_ev(e, &o, ev);
+	return th_run_ev(e, &o, ev);
 }
 
 static size_t
@@ -182,19 +67,7 @@ protect_ev(struct engine *e, uint64_t va, uint64_t pages, unsigned perm,
 	o.va = va;
 	o.pages = pages;
 	o.perm = perm;
-	return run_ev(e, &o, ev);
-}
-
-static size_t
-access_ev(struct engine *e, enum op_kind k, uint64_t va, uint64_t value,
-    struct event *ev)
-{
-	struct op o;
-
-	op_init(&o, k);
-	o.va = va;
-	o.value = value;
-	return run_ev(e, &o, ev);
+	return th_run_ev(e, &o, ev);
 }
 
 static size_t
@@ -205,44 +78,7 @@ invlpg_ev(struct engine *e, uint64_t va, struct event *ev)
 	op_init(&o, OP_INSN);
 	o.insn = INSN_INVLPG;
 	o.va = va;
-	return run_ev(e, &o, ev);
-}
-
-static void
-poke64(struct engine *e, uint64_t pa, uint64_t v)
-{
-	uint8_t b[8];
-	struct op o;
-	unsigned i;
-
-	for (i = 0; i < 8; i++)
-		b[i] = (uint8_t)(v >> (8 * i));
-	op_init(&o, OP_POKE);
-	o.pa = pa;
-	o.bytes = b;
-	o.nbytes = 8;
-	run(e, &o);
-}
-
-/* The text of one event. */
-static const char *
-text(struct engine *e, const struct event *ev)
-{
-	static char buf[512];
-
-	(void)event_format(e, ev, buf, sizeof buf);
-	return buf;
-}
-
-/* How many of ev[0..n-1] are VM exits. */
-static size_t
-count_exits(const struct event *ev, size_t n)
-{
-	size_t i, k = 0;
-
-	for (i = 0; i < n; i++)
-		k += ev[i].kind == EV_EXIT;
-	return k;
+	return th_run_ev(e, &o, ev);
 }
 
 /* The guest OS writes one entry of its own page tables (what its map,
@@ -253,7 +89,7 @@ guest_pte_write(struct engine *e, uint64_t gpa, uint64_t v, struct event *ev)
 	struct machine *g = e->m->vms[e->m->r.guest - 1];
 
 	os_pte_write(g, gpa, v, g->c.pte);
-	return drain(e, ev);
+	return th_drain(e, ev);
 }
 
 /* The three steps of a trapped guest PTE write at gpa, starting at ev[0]:
@@ -276,7 +112,7 @@ assert_pte_trap(struct engine *e, const struct event *ev, uint64_t gpa,
 		fail_msg("the VMM wrote 0x%llx at 0x%llx, want 0x%llx at "
 		    "0x%llx (%s)", (unsigned long long)ev[1].d,
 		    (unsigned long long)ev[1].c, (unsigned long long)want,
-		    (unsigned long long)spa, text(e, &ev[1]));
+		    (unsigned long long)spa, th_text(e, &ev[1]));
 	assert_int_equal(ev[1].cycles, 2000);
 	assert_int_equal(ev[2].kind, EV_ENTRY);
 	assert_int_equal(ev[2].cycles, 0);
@@ -309,13 +145,13 @@ ex6_machine(bool tags)
 	c.pte = 8;		/* split 9,9,9,9 */
 	c.set |= MCFG_SET_PTE;
 	c.tlb_tags = tags;
-	e = mk(&c);
+	e = th_engine(&c);
 	h = e->m;
 	assert_int_equal(h->levels, 4);
 	assert_int_equal(h->c.total_frames, 0x80000);
 
-	simple(e, OP_VMXON);
-	vm(e, "g", MMU_SHADOW, 1ull << 30);
+	th_simple(e, OP_VMXON);
+	th_vm(e, "g", MMU_SHADOW, CPU_VTX, 1ull << 30, false);
 	g = h->vms[0];
 	assert_non_null(g);
 	assert_int_equal(g->gframes, 0x40000);
@@ -326,18 +162,18 @@ ex6_machine(bool tags)
 	}
 	assert_int_equal(g->backing[g->gframes - 1], 0x7ffff + 1);
 
-	named(e, OP_VMLAUNCH, "g");
-	assert_string_equal(qword(e, "mode"), "non-root");
+	th_named(e, OP_VMLAUNCH, "g");
+	assert_string_equal(th_qword(e, "mode"), "non-root");
 	/* The guest's tables at g0x1000..g0x4000, as in example 5 (poke in
 	 * the guest writes guest-physical memory): gVA 0x401234 has indices
 	 * 0, 0, 2, 1, offset 0x234.  gPTE[1] at g0x4008 is example 6's
 	 * 0x5067: gfn 5, P W U A D. */
-	poke64(e, 0x1000 + 0 * 8, 0x2000 | PWU);
-	poke64(e, 0x2000 + 0 * 8, 0x3000 | PWU);
-	poke64(e, 0x3000 + 2 * 8, 0x4000 | PWU);
-	poke64(e, 0x4000 + 1 * 8, GPTE_OLD);
-	poke64(e, 0x5234, 0x55);	/* the data in gfn 5 ... */
-	poke64(e, 0x6234, 0x66);	/* ... and in gfn 6 */
+	th_poke_le(e, 0x1000 + 0 * 8, 0x2000 | PWU, 8);
+	th_poke_le(e, 0x2000 + 0 * 8, 0x3000 | PWU, 8);
+	th_poke_le(e, 0x3000 + 2 * 8, 0x4000 | PWU, 8);
+	th_poke_le(e, 0x4000 + 1 * 8, GPTE_OLD, 8);
+	th_poke_le(e, 0x5234, 0x55, 8);	/* the data in gfn 5 ... */
+	th_poke_le(e, 0x6234, 0x66, 8);	/* ... and in gfn 6 */
 	return e;
 }
 
@@ -372,15 +208,15 @@ guest64(const struct engine *e, uint64_t gpa)
 static void
 ex6_first_access(struct engine *e)
 {
-	static struct event ev[MAX_EV];
+	static struct event ev[TH_MAX_EV];
 	struct machine *g = e->m->vms[0];
 	uint64_t spte;
 	size_t n, i;
 
-	n = process_ev(e, "p", 1, ev);	/* gCR3 = g0x1000 */
-	assert_int_equal(count_exits(ev, n), 1);
-	assert_string_equal(qword(e, "exit"), "cr-access");
-	assert_int_equal(qnum(e, "exit.code"), 28);
+	n = th_process_ev(e, "p", -1, 1, ev);	/* gCR3 = g0x1000 */
+	assert_int_equal(th_count(ev, n, EV_EXIT), 1);
+	assert_string_equal(th_qword(e, "exit"), "cr-access");
+	assert_int_equal(th_qnum(e, "exit.code"), 28);
 	assert_int_equal(g->vmcs.guest_cr3, 0x1000);
 	assert_int_equal(g->procs[0].shadow - 1, 0x3ffff);	/* its root */
 
@@ -388,7 +224,7 @@ ex6_first_access(struct engine *e)
 	 * #PF that exits (0, user read of a not-present page: 0x4); the VMM
 	 * walks the guest's tables, which allow the read, fills the shadow
 	 * path (a hidden fault) and restarts the access. */
-	n = access_ev(e, OP_READ, 0x401234, 0, ev);
+	n = th_access_ev(e, OP_READ, 0x401234, 0, ev);
 	assert_int_equal(ev[0].kind, EV_SPLIT);
 	assert_int_equal(ev[1].kind, EV_TLB_MISS);
 	assert_int_equal(ev[2].kind, EV_WALK);
@@ -428,22 +264,23 @@ ex6_first_access(struct engine *e)
 	assert_int_equal(guest64(e, 0x4008), GPTE_OLD);
 	assert_int_equal(guest64(e, 0x3010), 0x4000 | PWU | X86_A);
 
-	assert_int_equal(qnum(e, "pa"), 0x40005234);
-	assert_int_equal(qnum(e, "gpa"), 0x5234);
-	assert_int_equal(qnum(e, "value"), 0x55);
-	assert_int_equal(qnum(e, "pte.addr"), spte);
-	assert_int_equal(qnum(e, "pte"), 0x40005067);
-	assert_int_equal(qnum(e, "refs"), 5);	/* 1 + 4 after the restart */
-	assert_string_equal(qword(e, "fault"), "none");	/* hidden */
-	assert_string_equal(qword(e, "exit"), "exception");
-	assert_int_equal(qnum(e, "exits.exception"), 1);
-	assert_int_equal(qnum(e, "exits.cr-access"), 1);
+	assert_int_equal(th_qnum(e, "pa"), 0x40005234);
+	assert_int_equal(th_qnum(e, "gpa"), 0x5234);
+	assert_int_equal(th_qnum(e, "value"), 0x55);
+	assert_int_equal(th_qnum(e, "pte.addr"), spte);
+	assert_int_equal(th_qnum(e, "pte"), 0x40005067);
+	/* 1 + 4 after the restart */
+	assert_int_equal(th_qnum(e, "refs"), 5);
+	assert_string_equal(th_qword(e, "fault"), "none");	/* hidden */
+	assert_string_equal(th_qword(e, "exit"), "exception");
+	assert_int_equal(th_qnum(e, "exits.exception"), 1);
+	assert_int_equal(th_qnum(e, "exits.cr-access"), 1);
 }
 
 static void
 test_ex6_path_a(void **state)
 {
-	static struct event ev[MAX_EV];
+	static struct event ev[TH_MAX_EV];
 	struct engine *e = ex6_machine(true);
 	uint64_t spte, c0;
 	size_t n;
@@ -456,16 +293,16 @@ test_ex6_path_a(void **state)
 	 * VMM shadows, so it is write-protected: one exception exit, the
 	 * VMM emulates the store and updates the shadow entry (path A), and
 	 * the VM entry resumes the guest. */
-	c0 = qnum(e, "cycles");
+	c0 = th_qnum(e, "cycles");
 	n = guest_pte_write(e, 0x4008, GPTE_NEW, ev);
 	assert_int_equal(n, 3);
 	assert_pte_trap(e, ev, 0x4008, spte, 0x40006067);
-	assert_int_equal(qnum(e, "cycles") - c0, 1000 + 2000);
-	assert_int_equal(qnum(e, "exits.exception"), 2);
-	assert_int_equal(qnum(e, "exits"), 3);
-	assert_string_equal(qword(e, "exit"), "exception");
-	assert_int_equal(qnum(e, "exit.code"), 0);
-	assert_string_equal(qword(e, "mode"), "non-root");
+	assert_int_equal(th_qnum(e, "cycles") - c0, 1000 + 2000);
+	assert_int_equal(th_qnum(e, "exits.exception"), 2);
+	assert_int_equal(th_qnum(e, "exits"), 3);
+	assert_string_equal(th_qword(e, "exit"), "exception");
+	assert_int_equal(th_qnum(e, "exit.code"), 0);
+	assert_string_equal(th_qword(e, "mode"), "non-root");
 	assert_int_equal(guest64(e, 0x4008), GPTE_NEW);	/* emulated */
 	assert_int_equal(host64(e, spte), 0x40006067);	/* resynced */
 	assert_int_equal(e->m->vms[0]->vmcs.exit_reason, EXIT_EXCEPTION);
@@ -473,27 +310,27 @@ test_ex6_path_a(void **state)
 	/* The guest invalidates its TLB entry: INVLPG exits (14) under
 	 * shadow paging, and the VMM drops the TLB entry and the shadow
 	 * entry of 0x401234. */
-	c0 = qnum(e, "cycles");
+	c0 = th_qnum(e, "cycles");
 	n = invlpg_ev(e, 0x401234, ev);
-	assert_int_equal(count_exits(ev, n), 1);
-	assert_string_equal(qword(e, "insn"), "exit");
-	assert_string_equal(qword(e, "exit"), "invlpg");
-	assert_int_equal(qnum(e, "exit.code"), 14);
-	assert_int_equal(qnum(e, "exits.invlpg"), 1);
-	assert_int_equal(qnum(e, "cycles") - c0, 1000 + 2000);
+	assert_int_equal(th_count(ev, n, EV_EXIT), 1);
+	assert_string_equal(th_qword(e, "insn"), "exit");
+	assert_string_equal(th_qword(e, "exit"), "invlpg");
+	assert_int_equal(th_qnum(e, "exit.code"), 14);
+	assert_int_equal(th_qnum(e, "exits.invlpg"), 1);
+	assert_int_equal(th_qnum(e, "cycles") - c0, 1000 + 2000);
 	assert_int_equal(host64(e, spte), 0);
 
 	/* The next access misses in the TLB, refills the shadow entry from
 	 * the guest's new gPTE[1] and reaches gfn 6, host 0x40006234. */
-	n = access_ev(e, OP_READ, 0x401234, 0, ev);
-	assert_string_equal(qword(e, "tlb"), "miss");
-	assert_int_equal(qnum(e, "pa"), 0x40006234);
-	assert_int_equal(qnum(e, "gpa"), 0x6234);
-	assert_int_equal(qnum(e, "value"), 0x66);
-	assert_int_equal(qnum(e, "pte.addr"), spte);
-	assert_int_equal(qnum(e, "pte"), 0x40006067);
-	assert_string_equal(qword(e, "fault"), "none");
-	assert_int_equal(qnum(e, "exits.exception"), 3);
+	n = th_access_ev(e, OP_READ, 0x401234, 0, ev);
+	assert_string_equal(th_qword(e, "tlb"), "miss");
+	assert_int_equal(th_qnum(e, "pa"), 0x40006234);
+	assert_int_equal(th_qnum(e, "gpa"), 0x6234);
+	assert_int_equal(th_qnum(e, "value"), 0x66);
+	assert_int_equal(th_qnum(e, "pte.addr"), spte);
+	assert_int_equal(th_qnum(e, "pte"), 0x40006067);
+	assert_string_equal(th_qword(e, "fault"), "none");
+	assert_int_equal(th_qnum(e, "exits.exception"), 3);
 	engine_free(e);
 }
 
@@ -503,7 +340,7 @@ test_ex6_path_a(void **state)
 static void
 test_ex6_path_a_untagged(void **state)
 {
-	static struct event ev[MAX_EV];
+	static struct event ev[TH_MAX_EV];
 	struct engine *e = ex6_machine(false);
 	uint64_t spte, c0;
 	size_t n, i;
@@ -517,22 +354,22 @@ test_ex6_path_a_untagged(void **state)
 	assert_pte_trap(e, ev, 0x4008, spte, 0x40006067);
 	assert_true(ev[0].flags & EVF_FREE);	/* the exit flushed */
 
-	c0 = qnum(e, "cycles");
-	n = access_ev(e, OP_READ, 0x401234, 0, ev);
-	assert_int_equal(count_exits(ev, n), 0);
-	assert_string_equal(qword(e, "exit"), "none");
-	assert_string_equal(qword(e, "tlb"), "miss");
-	assert_int_equal(qnum(e, "refs"), 4);
+	c0 = th_qnum(e, "cycles");
+	n = th_access_ev(e, OP_READ, 0x401234, 0, ev);
+	assert_int_equal(th_count(ev, n, EV_EXIT), 0);
+	assert_string_equal(th_qword(e, "exit"), "none");
+	assert_string_equal(th_qword(e, "tlb"), "miss");
+	assert_int_equal(th_qnum(e, "refs"), 4);
 	for (i = 0; i < 4; i++)
 		assert_int_equal(ev[2 + i].kind, EV_WALK);
 	assert_int_equal(ev[5].a, spte);
 	assert_int_equal(ev[5].b, 0x40006067);
-	assert_int_equal(qnum(e, "pa"), 0x40006234);
-	assert_int_equal(qnum(e, "gpa"), 0x6234);
-	assert_int_equal(qnum(e, "value"), 0x66);
+	assert_int_equal(th_qnum(e, "pa"), 0x40006234);
+	assert_int_equal(th_qnum(e, "gpa"), 0x6234);
+	assert_int_equal(th_qnum(e, "value"), 0x66);
 	/* a probe, 4 shadow references and the data: as cheap as native */
-	assert_int_equal(qnum(e, "cycles") - c0, 1 + 4 * 100 + 100);
-	assert_int_equal(qnum(e, "exits.exception"), 2);
+	assert_int_equal(th_qnum(e, "cycles") - c0, 1 + 4 * 100 + 100);
+	assert_int_equal(th_qnum(e, "exits.exception"), 2);
 	engine_free(e);
 }
 
@@ -544,36 +381,30 @@ test_ex6_path_a_untagged(void **state)
 static struct engine *
 os_machine(void)
 {
-	static struct event ev[MAX_EV];
+	static struct event ev[TH_MAX_EV];
 	struct mconfig c;
 	struct engine *e;
 	size_t n;
 
-	mcfg_init(&c);
-	c.va = 48;
-	c.pa = 40;
-	c.frames = 64;
-	c.set |= MCFG_SET_FRAMES;
-	e = mk(&c);
-	simple(e, OP_VMXON);
-	vm(e, "g", MMU_SHADOW, 16 * 4096);
-	named(e, OP_VMLAUNCH, "g");
-	(void)process_ev(e, "p", -1, ev);
+	th_config(&c, 48, 40, 64);
+	e = th_engine(&c);
+	th_guest(e, MMU_SHADOW, 16 * 4096, false);
+	th_process(e, "p", -1, -1);
 	/* the root is shadowed from p's CR3 load on, the tables below it
 	 * are new: only the write into the root traps */
 	n = map_ev(e, 0x401000, 1, PERM_R | PERM_W | PERM_X, 5, ev);
-	assert_int_equal(count_exits(ev, n), 1);
-	assert_int_equal(qnum(e, "exits.exception"), 1);
-	(void)access_ev(e, OP_WRITE, 0x401234, 0x55, ev);
-	assert_int_equal(qnum(e, "exits.exception"), 2);	/* hidden */
-	assert_int_equal(qnum(e, "gpa"), 0x5234);
+	assert_int_equal(th_count(ev, n, EV_EXIT), 1);
+	assert_int_equal(th_qnum(e, "exits.exception"), 1);
+	th_access(e, OP_WRITE, 0x401234, 0x55);
+	assert_int_equal(th_qnum(e, "exits.exception"), 2);	/* hidden */
+	assert_int_equal(th_qnum(e, "gpa"), 0x5234);
 	return e;
 }
 
 static void
 test_os_writes_trap(void **state)
 {
-	static struct event ev[MAX_EV];
+	static struct event ev[TH_MAX_EV];
 	struct engine *e = os_machine();
 	struct machine *g = e->m->vms[0];
 	uint64_t leaf, gpte, spte, base, c0, ex0;
@@ -590,50 +421,50 @@ test_os_writes_trap(void **state)
 
 	/* unmap: one PTE write (to 0), one exit; the VMM zaps the shadow
 	 * entry. */
-	c0 = qnum(e, "cycles");
-	ex0 = qnum(e, "exits.exception");
+	c0 = th_qnum(e, "cycles");
+	ex0 = th_qnum(e, "exits.exception");
 	n = unmap_ev(e, 0x401000, ev);
-	assert_int_equal(count_exits(ev, n), 1);
-	assert_int_equal(qnum(e, "exits.exception"), ex0 + 1);
-	assert_int_equal(qnum(e, "cycles") - c0, 3000);
+	assert_int_equal(th_count(ev, n, EV_EXIT), 1);
+	assert_int_equal(th_qnum(e, "exits.exception"), ex0 + 1);
+	assert_int_equal(th_qnum(e, "cycles") - c0, 3000);
 	assert_int_equal(host64(e, spte), 0);
 
 	/* map frame=6 into the same (shadowed) leaf table: one PTE write,
 	 * one exit, and the VMM writes the new shadow entry at once (the
 	 * OS sets neither A nor D in a new entry). */
-	c0 = qnum(e, "cycles");
+	c0 = th_qnum(e, "cycles");
 	n = map_ev(e, 0x401000, 1, PERM_R | PERM_W | PERM_X, 6, ev);
-	assert_int_equal(count_exits(ev, n), 1);
+	assert_int_equal(th_count(ev, n, EV_EXIT), 1);
 	assert_int_equal(n, 1 + 3);	/* the map step, then the trap */
 	assert_pte_trap(e, &ev[1], leaf, spte, base + 0x6007);
-	assert_int_equal(qnum(e, "exits.exception"), ex0 + 2);
-	assert_int_equal(qnum(e, "cycles") - c0, 3000);
+	assert_int_equal(th_qnum(e, "exits.exception"), ex0 + 2);
+	assert_int_equal(th_qnum(e, "cycles") - c0, 3000);
 	assert_int_equal(phys_read(g, leaf, 8), 0x6007);
 
 	/* So the next write needs no hidden fault: the walk finds the
 	 * entry, and the write sets D in the shadow entry. */
-	(void)access_ev(e, OP_WRITE, 0x401234, 0x66, ev);
-	assert_string_equal(qword(e, "exit"), "none");
-	assert_int_equal(qnum(e, "pa"), base + 0x6234);
-	assert_int_equal(qnum(e, "pte"), base + 0x6067);
-	assert_int_equal(qnum(e, "exits.exception"), ex0 + 2);
+	th_access(e, OP_WRITE, 0x401234, 0x66);
+	assert_string_equal(th_qword(e, "exit"), "none");
+	assert_int_equal(th_qnum(e, "pa"), base + 0x6234);
+	assert_int_equal(th_qnum(e, "pte"), base + 0x6067);
+	assert_int_equal(th_qnum(e, "exits.exception"), ex0 + 2);
 
 	/* protect over 3 pages of one shadowed table: 3 PTE writes, 3
 	 * exits.  (Two more pages first: the same leaf table, one trap
 	 * each.) */
 	n = map_ev(e, 0x402000, 2, PERM_R | PERM_W, -1, ev);
-	assert_int_equal(count_exits(ev, n), 2);
-	ex0 = qnum(e, "exits.exception");
-	c0 = qnum(e, "cycles");
+	assert_int_equal(th_count(ev, n, EV_EXIT), 2);
+	ex0 = th_qnum(e, "exits.exception");
+	c0 = th_qnum(e, "cycles");
 	n = protect_ev(e, 0x401000, 3, PERM_R, ev);
-	assert_int_equal(count_exits(ev, n), 3);
-	assert_int_equal(qnum(e, "exits.exception"), ex0 + 3);
-	assert_int_equal(qnum(e, "cycles") - c0, 3 * 3000);
+	assert_int_equal(th_count(ev, n, EV_EXIT), 3);
+	assert_int_equal(th_qnum(e, "exits.exception"), ex0 + 3);
+	assert_int_equal(th_qnum(e, "cycles") - c0, 3 * 3000);
 	/* the shadow entry follows: read-only now, so a write is the
 	 * guest's protection fault */
 	assert_int_equal(host64(e, spte) & X86_W, 0);
-	(void)access_ev(e, OP_WRITE, 0x401234, 0x77, ev);
-	assert_string_equal(qword(e, "fault"), "protection");
+	th_access(e, OP_WRITE, 0x401234, 0x77);
+	assert_string_equal(th_qword(e, "fault"), "protection");
 	engine_free(e);
 }
 
@@ -642,7 +473,7 @@ test_os_writes_trap(void **state)
 static void
 test_nested_no_trap(void **state)
 {
-	static struct event ev[MAX_EV];
+	static struct event ev[TH_MAX_EV];
 	struct mconfig c;
 	struct engine *e;
 	struct machine *g;
@@ -650,32 +481,26 @@ test_nested_no_trap(void **state)
 	size_t n;
 
 	(void)state;
-	mcfg_init(&c);
-	c.va = 48;
-	c.pa = 40;
-	c.frames = 64;
-	c.set |= MCFG_SET_FRAMES;
-	e = mk(&c);
-	simple(e, OP_VMXON);
-	vm(e, "g", MMU_NESTED, 16 * 4096);
-	named(e, OP_VMLAUNCH, "g");
+	th_config(&c, 48, 40, 64);
+	e = th_engine(&c);
+	th_guest(e, MMU_NESTED, 16 * 4096, false);
 	g = e->m->vms[0];
 	assert_null(g->shadow_of);
-	(void)process_ev(e, "p", -1, ev);
+	th_process(e, "p", -1, -1);
 	n = map_ev(e, 0x401000, 1, PERM_R | PERM_W | PERM_X, 5, ev);
-	assert_int_equal(count_exits(ev, n), 0);
-	(void)access_ev(e, OP_WRITE, 0x401234, 0x55, ev);
+	assert_int_equal(th_count(ev, n, EV_EXIT), 0);
+	th_access(e, OP_WRITE, 0x401234, 0x55);
 	leaf = rec_at(g, os_lookup(g, 0, 0x401))->pte_pa;
 	assert_int_equal(phys_read(g, leaf, 8), 0x5067);
 
 	/* The guest's tables are its own business: the store is a plain
 	 * memory write, no exit, no cycles of the VMM. */
-	c0 = qnum(e, "cycles");
+	c0 = th_qnum(e, "cycles");
 	n = guest_pte_write(e, leaf, 0x6067, ev);
 	assert_int_equal(n, 0);
 	assert_false(engine_busy(e));
-	assert_int_equal(qnum(e, "exits"), 0);
-	assert_int_equal(qnum(e, "cycles"), c0);
+	assert_int_equal(th_qnum(e, "exits"), 0);
+	assert_int_equal(th_qnum(e, "cycles"), c0);
 	assert_int_equal(phys_read(g, leaf, 8), 0x6067);
 	engine_free(e);
 }

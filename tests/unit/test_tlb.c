@@ -19,27 +19,20 @@
 
 #include "core/engine_int.h"
 #include "core/machine.h"
+#include "helpers.h"
 
 /* A machine with a TLB of n entries in sets of ways (0 = full). */
 static struct machine *
 mkt(unsigned n, unsigned ways, enum tlb_policy p)
 {
 	struct mconfig c;
-	struct verr err;
-	struct machine *m;
 
 	mcfg_init(&c);
 	c.tlb = n;
 	c.tlb_ways = ways;
 	c.tlb_policy = p;
 	c.set |= MCFG_SET_TLBWAYS;
-	err.msg[0] = '\0';
-	if (mcfg_finish(&c, &err) != 0)
-		fail_msg("mcfg_finish: %s", err.msg);
-	m = machine_new(&c, &err);
-	if (m == NULL)
-		fail_msg("machine_new: %s", err.msg);
-	return m;
+	return th_machine(&c);
 }
 
 struct fill {
@@ -386,88 +379,17 @@ test_no_tlb(void **state)
 
 /* ---- through the engine ---- */
 
-static void
-run(struct engine *e, const struct op *o)
-{
-	struct verr err;
-	struct event ev;
-
-	if (engine_submit(e, o, &err) != 0)
-		fail_msg("submit: %s", err.msg);
-	while (engine_step(e, &ev))
-		;
-}
-
-/* Run o, return the first event of kind k (fail if there is none). */
-static struct event
-run_find(struct engine *e, const struct op *o, enum ev_kind k)
-{
-	struct verr err;
-	struct event ev, found;
-	bool seen = false;
-
-	memset(&found, 0, sizeof found);
-	if (engine_submit(e, o, &err) != 0)
-		fail_msg("submit: %s", err.msg);
-	while (engine_step(e, &ev))
-		if (!seen && ev.kind == k) {
-			found = ev;
-			seen = true;
-		}
-	if (!seen)
-		fail_msg("no event of kind %d", (int)k);
-	return found;
-}
-
-static const char *
-qword(struct engine *e, const char *name)
-{
-	struct qval q;
-	struct verr err;
-
-	if (engine_query(e, name, &q, &err) != 0)
-		fail_msg("query %s: %s", name, err.msg);
-	return q.kind == QV_WORD ? q.word : q.kind == QV_NONE ? "none" : "?";
-}
-
-static void
-named(struct engine *e, enum op_kind k, const char *name)
-{
-	struct op o;
-
-	op_init(&o, k);
-	snprintf(o.name, sizeof o.name, "%s", name);
-	run(e, &o);
-}
-
-static void
-map(struct engine *e, uint64_t va, uint64_t pages)
-{
-	struct op o;
-
-	op_init(&o, OP_MAP);
-	o.va = va;
-	o.pages = pages;
-	run(e, &o);
-}
-
 static struct engine *
 mke(bool tags)
 {
 	struct mconfig c;
-	struct verr err;
-	struct engine *e;
 
 	mcfg_init(&c);
 	c.tlb = 8;
 	c.tlb_ways = 2;
 	c.tlb_tags = tags;
 	c.set |= MCFG_SET_TLBWAYS;
-	assert_int_equal(mcfg_finish(&c, &err), 0);
-	e = engine_new(&c, ENGINE_JOURNAL, &err);
-	if (e == NULL)
-		fail_msg("engine_new: %s", err.msg);
-	return e;
+	return th_engine(&c);
 }
 
 static void
@@ -478,14 +400,14 @@ test_engine_sets(void **state)
 	struct op o;
 
 	(void)state;
-	named(e, OP_PROCESS, "a");
-	map(e, 0x7000, 1);
+	th_named(e, OP_PROCESS, "a");
+	th_map(e, 0x7000, 1, false, -1);
 	op_init(&o, OP_READ);
 	o.va = 0x7123;
-	ev = run_find(e, &o, EV_TLB_MISS);
+	ev = th_run_find(e, &o, EV_TLB_MISS);
 	assert_int_equal(ev.a, 7);
 	assert_int_equal(ev.c, 3);	/* 7 mod 4 sets */
-	ev = run_find(e, &o, EV_TLB_HIT);
+	ev = th_run_find(e, &o, EV_TLB_HIT);
 	assert_int_equal(ev.c, 3);
 	assert_int_equal(ev.d, 0);	/* way 0 */
 	engine_free(e);
@@ -497,27 +419,25 @@ static void
 test_engine_tags(void **state)
 {
 	struct engine *e;
-	struct op o;
 	int tags;
 
 	(void)state;
 	for (tags = 1; tags >= 0; tags--) {
 		e = mke(tags != 0);
-		named(e, OP_PROCESS, "a");
-		map(e, 0x1000, 1);
-		op_init(&o, OP_READ);
-		o.va = 0x1000;
-		run(e, &o);
-		named(e, OP_PROCESS, "b");
-		map(e, 0x1000, 1);
-		run(e, &o);
-		assert_string_equal(qword(e, "tlb"), "miss");	/* b's own */
-		named(e, OP_SWITCH, "a");
-		run(e, &o);
-		assert_string_equal(qword(e, "tlb"), tags ? "hit" : "miss");
-		named(e, OP_SWITCH, "b");
-		run(e, &o);
-		assert_string_equal(qword(e, "tlb"), tags ? "hit" : "miss");
+		th_named(e, OP_PROCESS, "a");
+		th_map(e, 0x1000, 1, false, -1);
+		th_access(e, OP_READ, 0x1000, 0);
+		th_named(e, OP_PROCESS, "b");
+		th_map(e, 0x1000, 1, false, -1);
+		th_access(e, OP_READ, 0x1000, 0);
+		/* b's own */
+		assert_string_equal(th_qword(e, "tlb"), "miss");
+		th_named(e, OP_SWITCH, "a");
+		th_access(e, OP_READ, 0x1000, 0);
+		assert_string_equal(th_qword(e, "tlb"), tags ? "hit" : "miss");
+		th_named(e, OP_SWITCH, "b");
+		th_access(e, OP_READ, 0x1000, 0);
+		assert_string_equal(th_qword(e, "tlb"), tags ? "hit" : "miss");
 		engine_free(e);
 	}
 }

@@ -26,160 +26,7 @@
 
 #include "core/engine_int.h"
 #include "core/machine.h"
-
-#define MAX_EV 256
-
-static struct engine *
-mk(struct mconfig *c)
-{
-	struct verr err;
-	struct engine *e;
-
-	err.msg[0] = '\0';
-	if (mcfg_finish(c, &err) != 0)
-		fail_msg("mcfg_finish: %s", err.msg);
-	e = engine_new(c, ENGINE_JOURNAL, &err);
-	if (e == NULL)
-		fail_msg("engine_new: %s", err.msg);
-	return e;
-}
-
-/* Submit o and run it to the end; its events go to ev (if not NULL, at
- * most MAX_EV).  Returns the number of steps. */
-static size_t
-run_ev(struct engine *e, const struct op *o, struct event *ev)
-{
-	struct verr err;
-	struct event tmp;
-	size_t n = 0;
-
-	if (engine_submit(e, o, &err) != 0)
-		fail_msg("submit: %s", err.msg);
-	while (engine_step(e, ev != NULL && n < MAX_EV ? &ev[n] : &tmp))
-		n++;
-	return n;
-}
-
-static void
-run(struct engine *e, const struct op *o)
-{
-	(void)run_ev(e, o, NULL);
-}
-
-static uint64_t
-qnum(struct engine *e, const char *name)
-{
-	struct qval q;
-	struct verr err;
-
-	if (engine_query(e, name, &q, &err) != 0)
-		fail_msg("query %s: %s", name, err.msg);
-	if (q.kind != QV_NUM)
-		fail_msg("query %s: not a number", name);
-	return q.num;
-}
-
-static const char *
-qword(struct engine *e, const char *name)
-{
-	struct qval q;
-	struct verr err;
-
-	if (engine_query(e, name, &q, &err) != 0)
-		fail_msg("query %s: %s", name, err.msg);
-	return q.kind == QV_WORD ? q.word : q.kind == QV_NONE ? "none" : "?";
-}
-
-static void
-simple(struct engine *e, enum op_kind k)
-{
-	struct op o;
-
-	op_init(&o, k);
-	run(e, &o);
-}
-
-static void
-named(struct engine *e, enum op_kind k, const char *name)
-{
-	struct op o;
-
-	op_init(&o, k);
-	snprintf(o.name, sizeof o.name, "%s", name);
-	run(e, &o);
-}
-
-/* vm NAME mmu=nested memory=MEMORY [backing=lazy] */
-static void
-vm(struct engine *e, const char *name, uint64_t memory, bool lazy)
-{
-	struct op o;
-
-	op_init(&o, OP_VM);
-	snprintf(o.name, sizeof o.name, "%s", name);
-	o.mmu = MMU_NESTED;
-	o.cpu = CPU_VTX;
-	o.memory = memory;
-	o.lazy = lazy;
-	run(e, &o);
-}
-
-static void
-process(struct engine *e, const char *name, int64_t root)
-{
-	struct op o;
-
-	op_init(&o, OP_PROCESS);
-	snprintf(o.name, sizeof o.name, "%s", name);
-	o.root = root;
-	run(e, &o);
-}
-
-static void
-map(struct engine *e, uint64_t va)
-{
-	struct op o;
-
-	op_init(&o, OP_MAP);
-	o.va = va;
-	run(e, &o);
-}
-
-static size_t
-access_ev(struct engine *e, enum op_kind k, uint64_t va, struct event *ev)
-{
-	struct op o;
-
-	op_init(&o, k);
-	o.va = va;
-	return run_ev(e, &o, ev);
-}
-
-static void
-poke64(struct engine *e, uint64_t pa, uint64_t v)
-{
-	uint8_t b[8];
-	struct op o;
-	unsigned i;
-
-	for (i = 0; i < 8; i++)
-		b[i] = (uint8_t)(v >> (8 * i));
-	op_init(&o, OP_POKE);
-	o.pa = pa;
-	o.bytes = b;
-	o.nbytes = 8;
-	run(e, &o);
-}
-
-/* The text of one event. */
-static const char *
-text(struct engine *e, const struct event *ev)
-{
-	static char buf[512];
-
-	(void)event_format(e, ev, buf, sizeof buf);
-	return buf;
-}
+#include "helpers.h"
 
 /* ---- worked example 5 ---- */
 
@@ -206,14 +53,14 @@ ex5_machine(void)
 	c.pa = 36;		/* 8-byte entries, split 9,9,9,9 */
 	c.frames = 8;		/* host pool 0..7: below the EPT tables */
 	c.set |= MCFG_SET_FRAMES;
-	e = mk(&c);
+	e = th_engine(&c);
 	assert_int_equal(e->m->levels, 4);
 	assert_int_equal(e->m->c.pte, 8);
 
-	simple(e, OP_VMXON);
+	th_simple(e, OP_VMXON);
 	/* Lazy backing: the VMM places nothing; the EPT and the backing
 	 * map are then the worked example's own. */
-	vm(e, "g", 8 * 4096, true);
+	th_vm(e, "g", MMU_NESTED, CPU_VTX, 8 * 4096, true);
 	g = e->m->vms[0];
 	assert_non_null(g);
 	assert_int_equal(g->gframes, 8);
@@ -222,23 +69,23 @@ ex5_machine(void)
 		g->backing[i] = 0x40000 + i + 1;	/* frame + 1 */
 
 	/* The EPT, in host memory (root mode: poke writes host-physical). */
-	poke64(e, EPT_PML4 + 0 * 8, EPT_PDPT | RWX);
-	poke64(e, EPT_PDPT + 0 * 8, EPT_PD | RWX);
-	poke64(e, EPT_PD + 0 * 8, EPT_PT | RWX);
+	th_poke_le(e, EPT_PML4 + 0 * 8, EPT_PDPT | RWX, 8);
+	th_poke_le(e, EPT_PDPT + 0 * 8, EPT_PD | RWX, 8);
+	th_poke_le(e, EPT_PD + 0 * 8, EPT_PT | RWX, 8);
 	for (i = 0; i < g->gframes; i++)
-		poke64(e, EPT_PT + i * 8, ((0x40000 + i) << 12) | RWX);
+		th_poke_le(e, EPT_PT + i * 8, ((0x40000 + i) << 12) | RWX, 8);
 
 	/* The guest's tables at g0x1000..g0x4000 (host 0x40001000...):
 	 * gVA 0x401234 has indices 0, 0, 2, 1, offset 0x234. */
-	poke64(e, HOST_OF(0x1000) + 0 * 8, 0x2000 | PWU);
-	poke64(e, HOST_OF(0x2000) + 0 * 8, 0x3000 | PWU);
-	poke64(e, HOST_OF(0x3000) + 2 * 8, 0x4000 | PWU);
-	poke64(e, HOST_OF(0x4000) + 1 * 8, 0x5000 | PWU);
-	poke64(e, HOST_OF(0x5234), 0x5a);	/* the data */
+	th_poke_le(e, HOST_OF(0x1000) + 0 * 8, 0x2000 | PWU, 8);
+	th_poke_le(e, HOST_OF(0x2000) + 0 * 8, 0x3000 | PWU, 8);
+	th_poke_le(e, HOST_OF(0x3000) + 2 * 8, 0x4000 | PWU, 8);
+	th_poke_le(e, HOST_OF(0x4000) + 1 * 8, 0x5000 | PWU, 8);
+	th_poke_le(e, HOST_OF(0x5234), 0x5a, 8);	/* the data */
 
-	named(e, OP_VMLAUNCH, "g");
-	assert_string_equal(qword(e, "mode"), "non-root");
-	process(e, "p", 1);		/* the guest's CR3: g0x1000 */
+	th_named(e, OP_VMLAUNCH, "g");
+	assert_string_equal(th_qword(e, "mode"), "non-root");
+	th_process(e, "p", -1, 1);		/* the guest's CR3: g0x1000 */
 	assert_int_equal(g->vmcs.guest_cr3, 0x1000);
 	return e;
 }
@@ -282,13 +129,13 @@ static const struct ref ex5_refs[24] = {
 static void
 test_ex5_nested_walk(void **state)
 {
-	static struct event ev[MAX_EV];
+	static struct event ev[TH_MAX_EV];
 	struct engine *e = ex5_machine();
-	uint64_t cycles0 = qnum(e, "cycles");
+	uint64_t cycles0 = th_qnum(e, "cycles");
 	size_t n, i;
 
 	(void)state;
-	n = access_ev(e, OP_READ, 0x401234, ev);
+	n = th_access_ev(e, OP_READ, 0x401234, 0, ev);
 	/* split, TLB probe (miss), 24 references, TLB fill, data */
 	assert_int_equal(n, 2 + 24 + 2);
 	assert_int_equal(ev[0].kind, EV_SPLIT);
@@ -304,7 +151,7 @@ test_ex5_nested_walk(void **state)
 			    (unsigned long long)v->a, (unsigned long long)v->c,
 			    ex5_refs[i].kind, ex5_refs[i].level,
 			    (unsigned long long)ex5_refs[i].hpa,
-			    (unsigned long long)ex5_refs[i].gpa, text(e, v));
+			    (unsigned long long)ex5_refs[i].gpa, th_text(e, v));
 		assert_true(v->flags & EVF_PRESENT);
 		assert_int_equal(v->cycles, 100);
 		if (v->kind == EV_NWALK)	/* the guest level it serves */
@@ -325,32 +172,32 @@ test_ex5_nested_walk(void **state)
 	assert_int_equal(ev[27].c, 0x5234);
 	assert_int_equal(ev[27].b, 0x5a);
 
-	assert_int_equal(qnum(e, "refs"), 24);
-	assert_int_equal(qnum(e, "pa"), 0x40005234);
-	assert_int_equal(qnum(e, "gpa"), 0x5234);
-	assert_int_equal(qnum(e, "value"), 0x5a);
-	assert_int_equal(qnum(e, "vpn"), 0x401);
-	assert_int_equal(qnum(e, "offset"), 0x234);
-	assert_int_equal(qnum(e, "index.3"), 2);
-	assert_int_equal(qnum(e, "index.4"), 1);
-	assert_string_equal(qword(e, "tlb"), "miss");
-	assert_string_equal(qword(e, "fault"), "none");
-	assert_string_equal(qword(e, "exit"), "none");
-	assert_int_equal(qnum(e, "exits"), 0);
+	assert_int_equal(th_qnum(e, "refs"), 24);
+	assert_int_equal(th_qnum(e, "pa"), 0x40005234);
+	assert_int_equal(th_qnum(e, "gpa"), 0x5234);
+	assert_int_equal(th_qnum(e, "value"), 0x5a);
+	assert_int_equal(th_qnum(e, "vpn"), 0x401);
+	assert_int_equal(th_qnum(e, "offset"), 0x234);
+	assert_int_equal(th_qnum(e, "index.3"), 2);
+	assert_int_equal(th_qnum(e, "index.4"), 1);
+	assert_string_equal(th_qword(e, "tlb"), "miss");
+	assert_string_equal(th_qword(e, "fault"), "none");
+	assert_string_equal(th_qword(e, "exit"), "none");
+	assert_int_equal(th_qnum(e, "exits"), 0);
 	/* 1 probe + 24 references + the data */
-	assert_int_equal(qnum(e, "cycles") - cycles0, 1 + 24 * 100 + 100);
+	assert_int_equal(th_qnum(e, "cycles") - cycles0, 1 + 24 * 100 + 100);
 
 	/* The same page again: the TLB holds gVA -> hPA, no reference. */
-	n = access_ev(e, OP_READ, 0x401238, ev);
+	n = th_access_ev(e, OP_READ, 0x401238, 0, ev);
 	assert_int_equal(n, 3);
 	assert_int_equal(ev[1].kind, EV_TLB_HIT);
 	assert_int_equal(ev[2].kind, EV_DATA);
-	assert_string_equal(qword(e, "tlb"), "hit");
-	assert_int_equal(qnum(e, "refs"), 0);
-	assert_int_equal(qnum(e, "pa"), 0x40005238);
-	assert_int_equal(qnum(e, "gpa"), 0x5238);
-	assert_int_equal(qnum(e, "tlb.hits"), 1);
-	assert_int_equal(qnum(e, "tlb.misses"), 1);
+	assert_string_equal(th_qword(e, "tlb"), "hit");
+	assert_int_equal(th_qnum(e, "refs"), 0);
+	assert_int_equal(th_qnum(e, "pa"), 0x40005238);
+	assert_int_equal(th_qnum(e, "gpa"), 0x5238);
+	assert_int_equal(th_qnum(e, "tlb.hits"), 1);
+	assert_int_equal(th_qnum(e, "tlb.misses"), 1);
 	engine_free(e);
 }
 
@@ -361,39 +208,31 @@ test_ex5_nested_walk(void **state)
 static void
 nested_count(unsigned va, unsigned pa, unsigned levels, uint64_t want)
 {
-	static struct event ev[MAX_EV];
+	static struct event ev[TH_MAX_EV];
 	struct mconfig c;
 	struct engine *e;
-	size_t n, i, nw = 0, gw = 0;
+	size_t n, nw, gw;
 
-	mcfg_init(&c);
-	c.va = va;
-	c.pa = pa;
-	c.frames = 16;
-	c.set |= MCFG_SET_FRAMES;
-	e = mk(&c);
+	th_config(&c, va, pa, 16);
+	e = th_engine(&c);
 	assert_int_equal(e->m->levels, levels);
-	simple(e, OP_VMXON);
-	vm(e, "g", 16 * 4096, false);
-	named(e, OP_VMLAUNCH, "g");
-	process(e, "p", -1);
-	map(e, 0x1000);
-	n = access_ev(e, OP_READ, 0x1234, ev);
-	for (i = 0; i < n; i++) {
-		nw += ev[i].kind == EV_NWALK;
-		gw += ev[i].kind == EV_GWALK;
-	}
+	th_guest(e, MMU_NESTED, 16 * 4096, false);
+	th_process(e, "p", -1, -1);
+	th_map(e, 0x1000, 1, false, -1);
+	n = th_access_ev(e, OP_READ, 0x1234, 0, ev);
+	nw = th_count(ev, n, EV_NWALK);
+	gw = th_count(ev, n, EV_GWALK);
 	/* n guest entries, and m EPT references for each of the n table
 	 * bases and the data gpa */
 	assert_int_equal(gw, levels);
 	assert_int_equal(nw, (levels + 1) * levels);
-	assert_int_equal(qnum(e, "refs"), want);
-	assert_int_equal(qnum(e, "refs"), (levels + 1) * (levels + 1) - 1);
-	assert_string_equal(qword(e, "fault"), "none");
-	assert_string_equal(qword(e, "exit"), "none");
+	assert_int_equal(th_qnum(e, "refs"), want);
+	assert_int_equal(th_qnum(e, "refs"), (levels + 1) * (levels + 1) - 1);
+	assert_string_equal(th_qword(e, "fault"), "none");
+	assert_string_equal(th_qword(e, "exit"), "none");
 	/* and warm: nothing */
-	(void)access_ev(e, OP_READ, 0x1234, ev);
-	assert_int_equal(qnum(e, "refs"), 0);
+	th_access(e, OP_READ, 0x1234, 0);
+	assert_int_equal(th_qnum(e, "refs"), 0);
 	engine_free(e);
 }
 
@@ -442,37 +281,31 @@ eat_run(bool nested, uint64_t want_refs, uint64_t want_eat)
 	struct verr err;
 	uint64_t c0, a0, i;
 
-	mcfg_init(&c);
-	c.va = 48;
-	c.pa = 40;
-	c.frames = 16;
-	c.set |= MCFG_SET_FRAMES;
+	th_config(&c, 48, 40, 16);
 	c.cost[COST_TLB] = 1;
 	c.cost[COST_MEM] = 100;
-	e = mk(&c);
+	e = th_engine(&c);
 	assert_int_equal(e->m->levels, 4);
-	if (nested) {
-		simple(e, OP_VMXON);
-		vm(e, "g", 16 * 4096, false);
-		named(e, OP_VMLAUNCH, "g");
-	}
-	process(e, "p", -1);
-	map(e, 0x1000);
-	c0 = qnum(e, "cycles");
-	a0 = qnum(e, "accesses");
+	if (nested)
+		th_guest(e, MMU_NESTED, 16 * 4096, false);
+	th_process(e, "p", -1, -1);
+	th_map(e, 0x1000, 1, false, -1);
+	c0 = th_qnum(e, "cycles");
+	a0 = th_qnum(e, "accesses");
 	assert_int_equal(c0, 0);	/* setting up costs nothing */
 	assert_int_equal(a0, 0);
 	for (i = 0; i < 100; i++) {
-		(void)access_ev(e, OP_READ, 0x1000 + i, NULL);
+		th_access(e, OP_READ, 0x1000 + i, 0);
 		if (i == 0)
-			assert_int_equal(qnum(e, "refs"), want_refs);
+			assert_int_equal(th_qnum(e, "refs"), want_refs);
 	}
-	assert_int_equal(qnum(e, "accesses"), 100);
-	assert_int_equal(qnum(e, "tlb.misses"), 1);
-	assert_int_equal(qnum(e, "tlb.hits"), 99);
-	assert_int_equal(qnum(e, "cycles"), want_eat * 100);
-	assert_int_equal(qnum(e, "cycles") / qnum(e, "accesses"), want_eat);
-	assert_int_equal(qnum(e, "cycles") % qnum(e, "accesses"), 0);
+	assert_int_equal(th_qnum(e, "accesses"), 100);
+	assert_int_equal(th_qnum(e, "tlb.misses"), 1);
+	assert_int_equal(th_qnum(e, "tlb.hits"), 99);
+	assert_int_equal(th_qnum(e, "cycles"), want_eat * 100);
+	assert_int_equal(th_qnum(e, "cycles") / th_qnum(e, "accesses"),
+	    want_eat);
+	assert_int_equal(th_qnum(e, "cycles") % th_qnum(e, "accesses"), 0);
 
 	sb_init(&b);
 	assert_int_equal(engine_show(e, "stats", &b, &err), 0);
@@ -509,7 +342,7 @@ exit_text(struct engine *e, const struct event *ev, size_t n)
 
 	for (i = 0; i < n; i++)
 		if (ev[i].kind == EV_EXIT)
-			return text(e, &ev[i]);
+			return th_text(e, &ev[i]);
 	fail_msg("no VM exit among %zu steps", n);
 	return "";
 }
@@ -520,25 +353,19 @@ guest_machine(enum vendor v, bool lazy)
 	struct mconfig c;
 	struct engine *e;
 
-	mcfg_init(&c);
-	c.va = 48;
-	c.pa = 40;
-	c.frames = 16;
-	c.set |= MCFG_SET_FRAMES;
+	th_config(&c, 48, 40, 16);
 	c.vendor = v;
-	e = mk(&c);
-	simple(e, OP_VMXON);
-	vm(e, "g", 16 * 4096, lazy);
-	named(e, OP_VMLAUNCH, "g");
-	process(e, "p", -1);
-	map(e, 0x1000);
+	e = th_engine(&c);
+	th_guest(e, MMU_NESTED, 16 * 4096, lazy);
+	th_process(e, "p", -1, -1);
+	th_map(e, 0x1000, 1, false, -1);
 	return e;
 }
 
 static void
 test_ex10c_svm_codes(void **state)
 {
-	static struct event ev[MAX_EV];
+	static struct event ev[TH_MAX_EV];
 	struct mconfig c;
 	struct engine *e;
 	struct op o;
@@ -548,67 +375,56 @@ test_ex10c_svm_codes(void **state)
 	e = guest_machine(VENDOR_AMD, true);
 	/* A lazily backed page: a nested page fault, #VMEXIT(NPF) 0x400,
 	 * though exit.code stays the Intel number. */
-	n = access_ev(e, OP_READ, 0x1000, ev);
+	n = th_access_ev(e, OP_READ, 0x1000, 0, ev);
 	assert_non_null(strstr(exit_text(e, ev, n), "#VMEXIT 0x400 "
 	    "(ept-violation)"));
-	assert_string_equal(qword(e, "exit"), "ept-violation");
-	assert_int_equal(qnum(e, "exit.code"), 48);
+	assert_string_equal(th_qword(e, "exit"), "ept-violation");
+	assert_int_equal(th_qnum(e, "exit.code"), 48);
 
 	/* VMMCALL: 0x81 (VT-x's VMCALL, 18). */
 	op_init(&o, OP_INSN);
 	o.insn = INSN_VMCALL;
-	n = run_ev(e, &o, ev);
+	n = th_run_ev(e, &o, ev);
 	assert_non_null(strstr(exit_text(e, ev, n), "#VMEXIT 0x81 "
 	    "(vmcall)"));
-	assert_string_equal(qword(e, "exit"), "vmcall");
-	assert_int_equal(qnum(e, "exit.code"), 18);
+	assert_string_equal(th_qword(e, "exit"), "vmcall");
+	assert_int_equal(th_qnum(e, "exit.code"), 18);
 	engine_free(e);
 
 	/* #PF intercept: 0x40 + vector 14 = 0x4e, for VT-x's exception
 	 * exit 0.  Under shadow paging the guest's first touch of a page
 	 * misses in the shadow table: a #PF the VMM intercepts (and hides).
 	 * A guest CR3 load is a CR3 write intercept, 0x13. */
-	mcfg_init(&c);
-	c.va = 48;
-	c.pa = 40;
-	c.frames = 16;
-	c.set |= MCFG_SET_FRAMES;
+	th_config(&c, 48, 40, 16);
 	c.vendor = VENDOR_AMD;
-	e = mk(&c);
-	simple(e, OP_VMXON);
-	op_init(&o, OP_VM);
-	snprintf(o.name, sizeof o.name, "s");
-	o.mmu = MMU_SHADOW;
-	o.cpu = CPU_VTX;
-	o.memory = 16 * 4096;
-	run(e, &o);
-	named(e, OP_VMLAUNCH, "s");
-	op_init(&o, OP_PROCESS);
-	snprintf(o.name, sizeof o.name, "p");
-	n = run_ev(e, &o, ev);
+	e = th_engine(&c);
+	th_simple(e, OP_VMXON);
+	th_vm(e, "s", MMU_SHADOW, CPU_VTX, 16 * 4096, false);
+	th_named(e, OP_VMLAUNCH, "s");
+	n = th_process_ev(e, "p", -1, -1, ev);
 	assert_non_null(strstr(exit_text(e, ev, n), "#VMEXIT 0x13 "
 	    "(cr-access)"));
-	assert_int_equal(qnum(e, "exit.code"), 28);
-	map(e, 0x1000);
-	n = access_ev(e, OP_READ, 0x1000, ev);
+	assert_int_equal(th_qnum(e, "exit.code"), 28);
+	th_map(e, 0x1000, 1, false, -1);
+	n = th_access_ev(e, OP_READ, 0x1000, 0, ev);
 	assert_non_null(strstr(exit_text(e, ev, n), "#VMEXIT 0x4e "
 	    "(exception)"));
-	assert_string_equal(qword(e, "exit"), "exception");
-	assert_int_equal(qnum(e, "exit.code"), 0);
+	assert_string_equal(th_qword(e, "exit"), "exception");
+	assert_int_equal(th_qnum(e, "exit.code"), 0);
 	engine_free(e);
 
 	/* The same exits under vendor=intel: basic exit reasons. */
 	e = guest_machine(VENDOR_INTEL, true);
-	n = access_ev(e, OP_READ, 0x1000, ev);
+	n = th_access_ev(e, OP_READ, 0x1000, 0, ev);
 	assert_non_null(strstr(exit_text(e, ev, n), "VM exit: reason 48 "
 	    "(ept-violation)"));
 	assert_non_null(strstr(exit_text(e, ev, n), "guest-physical 0x0"));
 	op_init(&o, OP_INSN);
 	o.insn = INSN_VMCALL;
-	n = run_ev(e, &o, ev);
+	n = th_run_ev(e, &o, ev);
 	assert_non_null(strstr(exit_text(e, ev, n), "VM exit: reason 18 "
 	    "(vmcall)"));
-	assert_string_equal(qword(e, "hypercall"), "ok");
+	assert_string_equal(th_qword(e, "hypercall"), "ok");
 	engine_free(e);
 }
 
@@ -622,7 +438,7 @@ test_ex10c_show_vmcb(void **state)
 
 	(void)state;
 	e = guest_machine(VENDOR_AMD, true);
-	(void)access_ev(e, OP_READ, 0x1000, NULL);
+	th_access(e, OP_READ, 0x1000, 0);
 	sb_init(&b);
 	assert_int_equal(engine_show(e, "vmcs", &b, &err), 0);
 	assert_non_null(b.s);
