@@ -16,7 +16,8 @@
 # JOBS (parallel jobs for the builds inside `make test`; default: nproc),
 # UPDATE=1 with `make test` (rewrite tests/golden/*.out).
 #
-# Layout: src/core/*.c and src/script/*.c -> build/libvmscope.a;
+# Layout: src/core/*.c and src/script/*.c, and build/gen/builtin.c (the
+# lessons/*.lesson that tools/embed.sh turns into C) -> build/libvmscope.a;
 # src/main.c + the library -> ./vmscope; tests/unit/test_NAME.c ->
 # build/tests/test_NAME; bench/NAME.c -> build/bench/NAME; the sanitizer
 # variants of all of these live under build/asan/.
@@ -102,6 +103,11 @@ BENCH_SRCS = $(wildcard bench/*.c)
 
 LIB        = build/libvmscope.a
 LIB_OBJS   = $(LIB_SRCS:src/%.c=build/%.o)
+# The lessons compiled in (so that `vmscope` opens the first one with
+# nothing installed): generated, then part of the library, so the unit
+# tests link it too.
+BUILTIN_SRC = build/gen/builtin.c
+BUILTIN_OBJ = build/gen/builtin.o
 MAIN_OBJ   = $(MAIN_SRC:src/%.c=build/%.o)
 UNIT_OBJS  = $(UNIT_SRCS:tests/unit/%.c=build/tests/%.o)
 HELP_OBJS  = $(HELP_SRCS:tests/unit/%.c=build/tests/%.o)
@@ -112,6 +118,7 @@ BENCH_BINS = $(BENCH_OBJS:.o=)
 ASAN_LIB       = build/asan/libvmscope.a
 ASAN_BIN       = build/asan/vmscope
 ASAN_LIB_OBJS  = $(LIB_SRCS:src/%.c=build/asan/%.o)
+ASAN_BUILTIN_OBJ = build/asan/gen/builtin.o
 ASAN_MAIN_OBJ  = $(MAIN_SRC:src/%.c=build/asan/%.o)
 ASAN_UNIT_OBJS = $(UNIT_OBJS:build/%=build/asan/%)
 ASAN_HELP_OBJS = $(HELP_OBJS:build/%=build/asan/%)
@@ -239,7 +246,21 @@ $(LIB_OBJS) $(MAIN_OBJ): build/%.o: src/%.c build/cflags
 	@mkdir -p $(@D)
 	$(Q)$(CC) $(VMSCOPE_CFLAGS) $(DEPFLAGS) -c -o $@ $<
 
-$(LIB): $(LIB_OBJS)
+# The lessons as C (tools/embed.sh), rewritten when a lesson, the list of
+# lessons (a stamp: one added or removed) or the script changes.
+build/gen/lessons: FORCE
+	$(call stamp,$(LESSONS))
+
+$(BUILTIN_SRC): tools/embed.sh build/gen/lessons $(LESSONS)
+	$(say) GEN $@
+	$(Q)sh tools/embed.sh $@ $(LESSONS)
+
+$(BUILTIN_OBJ): $(BUILTIN_SRC) build/cflags
+	$(say) CC $<
+	@mkdir -p $(@D)
+	$(Q)$(CC) $(VMSCOPE_CFLAGS) $(DEPFLAGS) -c -o $@ $<
+
+$(LIB): $(LIB_OBJS) $(BUILTIN_OBJ)
 	$(say) AR $@
 	@mkdir -p $(@D)
 	$(Q)rm -f $@ && $(AR) rcs $@ $^
@@ -279,7 +300,12 @@ $(ASAN_LIB_OBJS) $(ASAN_MAIN_OBJ): build/asan/%.o: src/%.c build/asan/cflags
 	@mkdir -p $(@D)
 	$(Q)$(CC) $(VMSCOPE_CFLAGS) $(ASAN_FLAGS) $(DEPFLAGS) -c -o $@ $<
 
-$(ASAN_LIB): $(ASAN_LIB_OBJS)
+$(ASAN_BUILTIN_OBJ): $(BUILTIN_SRC) build/asan/cflags
+	$(say) CC $@
+	@mkdir -p $(@D)
+	$(Q)$(CC) $(VMSCOPE_CFLAGS) $(ASAN_FLAGS) $(DEPFLAGS) -c -o $@ $<
+
+$(ASAN_LIB): $(ASAN_LIB_OBJS) $(ASAN_BUILTIN_OBJ)
 	$(say) AR $@
 	@mkdir -p $(@D)
 	$(Q)rm -f $@ && $(AR) rcs $@ $^
@@ -327,4 +353,4 @@ FORCE:
 # Header dependencies written by -MMD -MP.
 -include $(patsubst %.o,%.d,$(LIB_OBJS) $(MAIN_OBJ) $(UNIT_OBJS) $(HELP_OBJS) \
 	$(BENCH_OBJS) $(ASAN_LIB_OBJS) $(ASAN_MAIN_OBJ) $(ASAN_UNIT_OBJS) \
-	$(ASAN_HELP_OBJS))
+	$(ASAN_HELP_OBJS) $(BUILTIN_OBJ) $(ASAN_BUILTIN_OBJ))
