@@ -83,7 +83,7 @@ CMOCKA_CFLAGS := $(shell $(PKG_CONFIG) --cflags cmocka 2>/dev/null)
 CMOCKA_LIBS   := $(shell $(PKG_CONFIG) --libs cmocka 2>/dev/null)
 HAVE_CMOCKA   := $(shell $(PKG_CONFIG) --exists cmocka 2>/dev/null && echo yes)
 
-# For the screen (a later milestone): defined here, linked into nothing yet.
+# For the screen (src/ui): ncursesw and GNU readline.
 # Note: ncursesw.pc adds -D_DEFAULT_SOURCE -D_XOPEN_SOURCE=600.
 UI_CFLAGS := $(shell $(PKG_CONFIG) --exists ncursesw readline 2>/dev/null && \
 		$(PKG_CONFIG) --cflags ncursesw readline)
@@ -95,7 +95,7 @@ UI_LIBS   := $(shell $(PKG_CONFIG) --exists ncursesw readline 2>/dev/null && \
 
 BIN        = vmscope
 LIB_SRCS   = $(wildcard src/core/*.c src/script/*.c)
-MAIN_SRC   = src/main.c
+MAIN_SRC   = src/main.c $(wildcard src/ui/*.c)
 UNIT_SRCS  = $(wildcard tests/unit/test_*.c)
 # Other .c files in tests/unit/ (helpers, stubs) go into every unit test.
 HELP_SRCS  = $(filter-out $(UNIT_SRCS),$(wildcard tests/unit/*.c))
@@ -169,11 +169,15 @@ need_cmocka = $(if $(HAVE_CMOCKA),,$(error cmocka not found by \
 .PHONY: all run test check test-all deps bench bench-all asan \
 	install uninstall clean FORCE
 
-all: $(BIN)
+# deps first (the screen needs ncursesw and readline), then the build, in
+# a fresh make that sees what deps may just have installed.
+all: deps
+	@$(MAKE) --no-print-directory $(BIN)
 
-# For now: the demo, headless. Once the screen exists, the first lesson.
-run: $(BIN)
-	./$(BIN) --batch scenarios/demo.scenario
+# The screen on the first lesson (a terminal), else the demo headless.
+run: all
+	@if [ -t 0 ] && [ -t 1 ]; then ./$(BIN); \
+	else ./$(BIN) --batch scenarios/demo.scenario; fi
 
 # `test` installs what is missing, then runs in a fresh make, which
 # sees the cmocka that deps may just have installed.
@@ -241,6 +245,10 @@ deps:
 build/cflags: FORCE
 	$(call stamp,$(CC) $(VMSCOPE_CFLAGS) $(CMOCKA_CFLAGS) | $(LDFLAGS) $(LDLIBS))
 
+# The screen's files see the ncursesw and readline headers.
+$(filter build/ui/%,$(MAIN_OBJ)) $(filter build/asan/ui/%,$(ASAN_MAIN_OBJ)): \
+    VMSCOPE_CFLAGS += $(UI_CFLAGS)
+
 $(LIB_OBJS) $(MAIN_OBJ): build/%.o: src/%.c build/cflags
 	$(say) CC $<
 	@mkdir -p $(@D)
@@ -267,7 +275,7 @@ $(LIB): $(LIB_OBJS) $(BUILTIN_OBJ)
 
 $(BIN): $(MAIN_OBJ) $(LIB)
 	$(say) LD $@
-	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(UI_LIBS) $(LDLIBS)
 
 $(UNIT_OBJS) $(HELP_OBJS): build/tests/%.o: tests/unit/%.c build/cflags
 	$(need_cmocka)
@@ -312,7 +320,7 @@ $(ASAN_LIB): $(ASAN_LIB_OBJS) $(ASAN_BUILTIN_OBJ)
 
 $(ASAN_BIN): $(ASAN_MAIN_OBJ) $(ASAN_LIB)
 	$(say) LD $@
-	$(Q)$(CC) $(ASAN_FLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+	$(Q)$(CC) $(ASAN_FLAGS) $(LDFLAGS) -o $@ $^ $(UI_LIBS) $(LDLIBS)
 
 $(ASAN_UNIT_OBJS) $(ASAN_HELP_OBJS): build/asan/tests/%.o: tests/unit/%.c build/asan/cflags
 	$(need_cmocka)

@@ -14,10 +14,12 @@
 #include <getopt.h>
 #include <stdbool.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "script/run.h"
+#include "ui/ui.h"
 
 #define VMSCOPE_VERSION "0.1.0"
 
@@ -29,6 +31,8 @@ static const struct option longopts[] = {
 	{ "batch",	 no_argument, NULL, 'b' },
 	{ "check",	 no_argument, NULL, 'c' },
 	{ "allow-write", no_argument, NULL, 'w' },
+	{ "ascii",	 no_argument, NULL, 'a' },
+	{ "color",	 required_argument, NULL, 'C' },
 	{ "help",	 no_argument, NULL, 'h' },
 	{ "version",	 no_argument, NULL, 'V' },
 	{ NULL,		 0,	      NULL, 0 }
@@ -51,6 +55,8 @@ usage(FILE *fp)
 	    "and errors\n"
 	    "                 (exit 2)\n"
 	    "  --allow-write  let commands in files write files (save)\n"
+	    "  --ascii        draw the screen with ASCII only\n"
+	    "  --color=WHEN   auto (default), always or never\n"
 	    "  -h, --help     show this help\n"
 	    "  -V, --version  show the version\n"
 	    "\n"
@@ -108,6 +114,7 @@ main(int argc, char **argv)
 	unsigned flags = 0;
 	bool batch = false, check = false;
 	int ch, i, status;
+	unsigned ui = 0;
 
 	opterr = 0;
 	while ((ch = getopt_long(argc, argv, "hV", longopts, NULL)) != -1) {
@@ -120,6 +127,18 @@ main(int argc, char **argv)
 			break;
 		case 'w':
 			flags |= RUN_ALLOW_WRITE;
+			break;
+		case 'a':
+			ui |= UI_ASCII;
+			break;
+		case 'C':
+			if (strcmp(optarg, "never") == 0)
+				ui |= UI_NOCOLOR;
+			else if (strcmp(optarg, "always") == 0)
+				unsetenv("NO_COLOR");
+			else if (strcmp(optarg, "auto") != 0)
+				return (usage_error("--color takes auto, always "
+				    "or never, not '%s'", optarg));
 			break;
 		case 'h':
 			usage(stdout);
@@ -142,9 +161,9 @@ main(int argc, char **argv)
 		    "--batch" : "--check"));
 	if (!batch && !check && isatty(STDIN_FILENO) &&
 	    isatty(STDOUT_FILENO)) {
-		fputs("vmscope: the interactive screen is not built yet; use "
-		    "--batch or --check\n", stderr);
-		return (2);
+		if (argc > 1)
+			return (usage_error("%s", "the screen opens one FILE"));
+		return (ui_run(argc ? argv[0] : NULL, ui));
 	}
 	if (check)
 		mode = RUN_CHECK;

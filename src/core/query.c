@@ -611,7 +611,7 @@ format(const struct engine *e, const struct event *ev, struct strbuf *b)
 		    ULL(ev->a));
 		if (ev->kind == EV_SHARE)
 			sb_printf(b, " (the page of %s)",
-			    proc_name_by_asid(m, ev->d));
+			    proc_name_by_asid(m, ev->e));
 		if (ev->flags & EVF_DISK)
 			sb_printf(b, " -> on disk (slot %llu), not present",
 			    ULL(ev->b));

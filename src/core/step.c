@@ -185,7 +185,7 @@ step_map(struct engine *e, const struct op *o, struct event *ev)
 		ri = os_new_rec(x, p, vpn, obj, rec_at(x, src)->perm,
 		    rec_at(x, src)->user);
 		ev->kind = EV_SHARE;
-		ev->d = x->procs[q].asid;
+		ev->e = x->procs[q].asid;
 	} else if (pv_guest(x) && !o->disk && o->frame >= 0 &&
 	    (uint64_t)o->frame + m->r.iter >= x->c.frames) {
 		/* not a frame of the guest's pool: the hypercall asks, the

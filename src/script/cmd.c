@@ -101,6 +101,7 @@ static int	cmd_exec_run(struct session *, const struct cmd_parsed *);
 static int	cmd_exec_reset(struct session *, const struct cmd_parsed *);
 static int	cmd_exec_load(struct session *, const struct cmd_parsed *);
 static int	cmd_exec_compare(struct session *, const struct cmd_parsed *);
+static int	cmd_exec_screen(struct session *, const struct cmd_parsed *);
 static int	cmd_exec_show(struct session *, const struct cmd_parsed *);
 static int	cmd_exec_save(struct session *, const struct cmd_parsed *);
 static int	cmd_exec_help(struct session *, const struct cmd_parsed *);
@@ -248,6 +249,15 @@ const struct cmd_entry cmd_table[] = {
 	  .help = "the state of the machine as text",
 	  .flags = CMD_ECHO,
 	  .parse = cmd_parse_show, .exec = cmd_exec_show },
+	{ .name = "zoom", .usage = "PANE|off",
+	  .help = "give one pane the whole screen (address, tlb, walk, pt, "
+	    "frames, vmx, stats, log), or off",
+	  .flags = 0,
+	  .parse = cmd_parse_file, .exec = cmd_exec_screen },
+	{ .name = "dump", .usage = "FILE",
+	  .help = "write the visible screen to FILE as text",
+	  .flags = CMD_WRITES,
+	  .parse = cmd_parse_file, .exec = cmd_exec_screen },
 	{ .name = "save", .usage = "FILE",
 	  .help = "write the transcript so far to FILE",
 	  .flags = CMD_WRITES,
@@ -1526,7 +1536,10 @@ cmd_exec_op(struct session *s, const struct cmd_parsed *p)
 		run_error(s, cmd_argcol(p, ve.arg), "%s", ve.msg);
 		return (-1);
 	}
-	cmd_drain(s);
+	if (!s->stepwise)
+		cmd_drain(s);
+	else if (engine_step(s->engine, &ev))
+		run_emit(s, &ev);	/* the first step; the user steps on */
 	return (0);
 }
 
@@ -1760,6 +1773,18 @@ cmd_exec_reset(struct session *s, const struct cmd_parsed *p)
 	}
 	cmd_where(s);
 	return (0);
+}
+
+/* zoom and dump belong to the screen; without one they do nothing. */
+static int
+cmd_exec_screen(struct session *s, const struct cmd_parsed *p)
+{
+	if (s->ui_cmd == NULL) {
+		run_out(s, "  %s: there is no screen here (--batch, --check "
+		    "or piped commands)", p->entry->name);
+		return (0);
+	}
+	return (s->ui_cmd(s->ui_arg, p->entry->name, p->path, p->namecol));
 }
 
 static int

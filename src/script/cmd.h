@@ -73,7 +73,7 @@ struct cmd_parsed {
 	struct op	 op;		/* CMD_OP commands */
 	uint8_t		 bytes[CMD_POKE_MAX];
 	struct mconfig	 mcfg;		/* machine */
-	unsigned	 keycol[KEY_MAX];
+	unsigned	 keycol[KEYS_MAX];
 	struct cmd_argcol args[CMD_ARGS_MAX];
 	size_t		 nargs;
 

@@ -84,8 +84,8 @@ const struct key_entry key_table[] = {
 	  .which = COST_HYPERCALL, .help = "cycles of a hypercall" },
 	{ .name = NULL }
 };
-_Static_assert(sizeof key_table / sizeof key_table[0] <= KEY_MAX,
-    "KEY_MAX is too small for key_table");
+_Static_assert(sizeof key_table / sizeof key_table[0] <= KEYS_MAX,
+    "KEYS_MAX is too small for key_table");
 
 static const char *const key_pt_words[] = { "radix", "inverted", NULL };
 static const char *const key_format_words[] = { "x86", "simple", NULL };
@@ -352,7 +352,7 @@ key_cost(const struct key_entry *k, struct mconfig *c,
 
 /*
  * Words w[0..n) are the KEY=VALUE arguments of a machine command written
- * at column cmdcol.  cols[] (KEY_MAX of them) gets each key's column, 0
+ * at column cmdcol.  cols[] (KEYS_MAX of them) gets each key's column, 0
  * for the keys not given.
  */
 int
@@ -367,7 +367,7 @@ key_machine(const struct lex_word *w, size_t n, unsigned cmdcol,
 	size_t i, idx;
 
 	mcfg_init(c);
-	memset(cols, 0, KEY_MAX * sizeof *cols);
+	memset(cols, 0, KEYS_MAX * sizeof *cols);
 	for (i = 0; i < n; i++) {
 		if (lex_ascii(&w[i], e) != 0)
 			return (-1);
@@ -408,11 +408,11 @@ key_machine(const struct lex_word *w, size_t n, unsigned cmdcol,
 	}
 	memset(&ve, 0, sizeof ve);
 	if (mcfg_finish(c, &ve) != 0) {
-		idx = KEY_MAX;
+		idx = KEYS_MAX;
 		if (ve.arg != NULL && (k = key_find(ve.arg,
 		    strlen(ve.arg))) != NULL)
 			idx = key_index(k);
-		return (lex_error(e, idx < KEY_MAX && cols[idx] != 0 ?
+		return (lex_error(e, idx < KEYS_MAX && cols[idx] != 0 ?
 		    cols[idx] : cmdcol, "%s", ve.msg));
 	}
 	return (0);

@@ -9,7 +9,7 @@
 #include "core/config.h"
 #include "lex.h"
 
-#define KEY_MAX 32		/* room for every key of key_table */
+#define KEYS_MAX 32		/* room for every key of key_table */
 
 struct key_entry {
 	const char *name;

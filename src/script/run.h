@@ -64,6 +64,15 @@ struct session {
 	struct run_frame *input;	/* stdin (or the shell): lazily */
 	unsigned	 depth;		/* loads nested now */
 
+	bool		 stepwise;	/* the screen: a command only starts;
+					 * the user steps it (else it runs
+					 * to its end) */
+	bool		 screen;	/* a screen shows the session */
+	int		 (*ui_cmd)(void *, const char *, const char *,
+			    unsigned);	/* the screen's own commands (zoom,
+					 * dump): name, argument, column */
+	void		*ui_arg;
+
 	int		 status;	/* worst so far: 0, 1 or 2 */
 	int		 fstatus;	/* worst in the current file */
 	bool		 quit;		/* quit was given: stop reading */

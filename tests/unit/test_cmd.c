@@ -762,7 +762,8 @@ test_table(void **state)
 		"exec", "vm", "vmxon", "vmxoff", "vmlaunch", "vmresume",
 		"interrupt", "insn", "vmcs", "compare", "expect", "ask", "pause",
 		"step",
-		"back", "next", "run", "play", "reset", "load", "show", "save",
+		"back", "next", "run", "play", "reset", "load", "show", "zoom",
+		"dump", "save",
 		"help", "quit", NULL };
 	size_t i;
 

@@ -1,0 +1,1193 @@
+/*
+ * ui.c - the screen.  ncurses panes, laid out from the terminal's size,
+ * each drawn only from the engine's state (its queries and text views)
+ * and the events it reported; GNU readline through its callback
+ * interface in a one-line command window at the bottom, never touching
+ * the terminal itself; a player that walks a lesson or scenario line by
+ * line and the engine micro-step by micro-step.
+ *
+ * Keys: Enter on an empty line repeats the last command (or steps), F10
+ * steps, F9 steps back, F6 zooms the next pane, F1 or ? (on an empty
+ * line) shows help, PgUp/PgDn scroll the log, Ctrl-L redraws, Ctrl-C
+ * stops play and clears the line, Ctrl-D or quit leaves.
+ */
+#define NCURSES_WIDECHAR 1
+#include <errno.h>
+#include <limits.h>
+#include <locale.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <wchar.h>
+
+#include <curses.h>
+#include <readline/readline.h>
+#include <readline/history.h>
+
+#include "core/engine.h"
+#include "script/builtin.h"
+#include "script/cmd.h"
+#include "script/keys.h"
+#include "script/run.h"
+#include "ui/ui.h"
+
+#define LOG_MAX		2000
+#define WALK_MAX	64
+#define NARR_MAX	6
+#define LINE_W		512
+#define MIN_W		80
+#define MIN_H		24
+
+enum pane { P_ADDR, P_TLB, P_WALK, P_PT, P_FRAMES, P_VMX, P_STATS, P_NARR,
+	P_LOG, P_N };
+
+static const char *const pane_names[P_N] = { "address", "tlb", "walk", "pt",
+	"frames", "vmx", "stats", "narration", "log" };
+
+struct wline {
+	uint64_t step;
+	char text[LINE_W];
+};
+
+static struct {
+	struct session *s;
+	unsigned flags;
+	bool color;
+	WINDOW *pw[P_N];
+	WINDOW *cmd, *keybar;
+	int zoom;		/* -1: none */
+	bool small;
+
+	char *log[LOG_MAX];	/* a ring */
+	size_t loghead, nlog, scroll;
+	struct wline walk[WALK_MAX];
+	int nwalk;
+	char narr[NARR_MAX][LINE_W];
+	int nnarr;
+
+	char *text;		/* the file played */
+	size_t textlen, off;
+	unsigned long lineno;
+	char fname[LINE_W];
+	bool paused;
+	int playing;		/* play: milliseconds between steps, or -1 */
+
+	char last[4096];	/* the last command, for Enter */
+	int pending;
+	bool have_pending;
+	char *ready;		/* a line readline finished */
+	bool eof;
+	char histfile[LINE_W + 16];
+} U;
+
+static volatile sig_atomic_t ui_signal;
+
+/* ---- the log, the walk, narration ---- */
+
+static void
+log_add(const char *s, size_t n)
+{
+	char *l;
+	size_t i;
+
+	if (n > LINE_W - 1)
+		n = LINE_W - 1;
+	if ((l = (char *)malloc(n + 1)) == NULL)
+		return;
+	memcpy(l, s, n);
+	l[n] = '\0';
+	for (i = 0; i < n; i++)		/* no control bytes on the screen */
+		if ((unsigned char)l[i] < 0x20)
+			l[i] = ' ';
+	i = (U.loghead + U.nlog) % LOG_MAX;
+	if (U.nlog == LOG_MAX) {
+		free(U.log[U.loghead]);
+		U.log[U.loghead] = l;
+		U.loghead = (U.loghead + 1) % LOG_MAX;
+	} else {
+		U.log[i] = l;
+		U.nlog++;
+	}
+	U.scroll = 0;
+}
+
+static void
+narr_add(const char *s, size_t n)
+{
+	if (U.nnarr == NARR_MAX) {
+		memmove(U.narr[0], U.narr[1], sizeof U.narr[0] *
+		    (NARR_MAX - 1));
+		U.nnarr--;
+	}
+	if (n > LINE_W - 1)
+		n = LINE_W - 1;
+	memcpy(U.narr[U.nnarr], s, n);
+	U.narr[U.nnarr][n] = '\0';
+	U.nnarr++;
+}
+
+static void
+sink_out(void *arg, const char *line, size_t len)
+{
+	(void)arg;
+	log_add(line, len);
+	if (len >= 1 && line[0] == '>')
+		narr_add(len >= 2 ? line + 2 : "", len >= 2 ? len - 2 : 0);
+}
+
+static void
+sink_err(void *arg, const char *line, size_t len)
+{
+	char buf[LINE_W];
+	int n;
+
+	(void)arg;
+	n = snprintf(buf, sizeof buf, "! %.*s", (int)len, line);
+	if (n > 0)
+		log_add(buf, (size_t)n < sizeof buf ? (size_t)n :
+		    sizeof buf - 1);
+}
+
+/* Every micro-step: its line goes to the walk pane (which holds the
+ * steps of the current access). */
+static void
+on_event(void *arg, const struct engine *e, const struct event *ev)
+{
+	(void)arg;
+	if (ev->kind == EV_SPLIT || U.nwalk == WALK_MAX)
+		U.nwalk = 0;
+	U.walk[U.nwalk].step = ev->step;
+	event_format(e, ev, U.walk[U.nwalk].text, LINE_W);
+	U.nwalk++;
+}
+
+/* One micro-step driven by the screen itself (not by a command). */
+static bool
+ui_step(void)
+{
+	struct event ev;
+
+	if (!engine_step(U.s->engine, &ev))
+		return false;
+	run_emit(U.s, &ev);
+	return true;
+}
+
+/* After back: the walk pane forgets the steps undone. */
+static void
+walk_trim(void)
+{
+	uint64_t pos = engine_position(U.s->engine);
+
+	while (U.nwalk > 0 && U.walk[U.nwalk - 1].step > pos)
+		U.nwalk--;
+}
+
+/* ---- drawing ---- */
+
+static void
+draw_box(WINDOW *w, const char *title)
+{
+	int wd = getmaxx(w);
+
+	werase(w);
+	if (U.flags & UI_ASCII)
+		wborder(w, '|', '|', '-', '-', '+', '+', '+', '+');
+	else
+		box(w, 0, 0);
+	if (title != NULL && wd > 6) {
+		wattron(w, A_BOLD);
+		mvwprintw(w, 0, 2, " %.*s ", wd - 6, title);
+		wattroff(w, A_BOLD);
+	}
+}
+
+/* A line, clipped, with a second cue for what matters: bold plus a
+ * colour when there is one. */
+static void
+put_line(WINDOW *w, int y, const char *s)
+{
+	int wd = getmaxx(w) - 2, pair = 0;
+	attr_t at = 0;
+
+	if (strstr(s, "miss") || strstr(s, "fault") || strstr(s, "! "))
+		pair = 1;
+	else if (strstr(s, "hit"))
+		pair = 2;
+	else if (strstr(s, "VM exit") || strstr(s, "VM entry") ||
+	    strstr(s, "VMM") || strstr(s, "#VMEXIT"))
+		pair = 3;
+	if (pair != 0)
+		at = A_BOLD | (U.color ? COLOR_PAIR(pair) : 0);
+	if (wd <= 0)
+		return;
+	wattron(w, at);
+	mvwaddnstr(w, y, 1, s, wd);
+	wattroff(w, at);
+}
+
+/* Text (lines separated by \n) into a boxed pane, from line skip. */
+static void
+draw_text(enum pane p, const char *title, const char *text, size_t skip)
+{
+	WINDOW *w = U.pw[p];
+	const char *q, *e;
+	char line[LINE_W];
+	int y = 1, h;
+	size_t n, i = 0;
+
+	if (w == NULL)
+		return;
+	draw_box(w, title);
+	h = getmaxy(w) - 1;
+	for (q = text; q != NULL && *q != '\0' && y < h; q = e ? e + 1 :
+	    NULL) {
+		e = strchr(q, '\n');
+		n = e ? (size_t)(e - q) : strlen(q);
+		if (i++ < skip)
+			continue;
+		if (n >= sizeof line)
+			n = sizeof line - 1;
+		memcpy(line, q, n);
+		line[n] = '\0';
+		put_line(w, y++, line[0] == ' ' && line[1] == ' ' ? line + 2 :
+		    line);
+	}
+	wnoutrefresh(w);
+}
+
+static void
+draw_show(enum pane p, const char *what, const char *title)
+{
+	struct strbuf b;
+	struct verr ve;
+
+	sb_init(&b);
+	if (engine_show(U.s->engine, what, &b, &ve) != 0)
+		sb_printf(&b, "%s", ve.msg);
+	draw_text(p, title, b.s != NULL ? b.s : "", 0);
+	sb_free(&b);
+}
+
+static uint64_t
+q_num(const char *name, bool *ok)
+{
+	struct qval q;
+	struct verr ve;
+
+	*ok = engine_query(U.s->engine, name, &q, &ve) == 0 &&
+	    q.kind == QV_NUM;
+	return *ok ? q.num : 0;
+}
+
+static const char *
+q_word(const char *name)
+{
+	struct qval q;
+	struct verr ve;
+
+	if (engine_query(U.s->engine, name, &q, &ve) != 0 ||
+	    q.kind == QV_NONE)
+		return "none";
+	return q.kind == QV_WORD ? q.word : "?";
+}
+
+/* The address bar: the VA in binary, a field per level and the offset,
+ * the values beside; then the physical address. */
+static void
+draw_addr(void)
+{
+	const struct mconfig *c = engine_config(U.s->engine);
+	WINDOW *w = U.pw[P_ADDR];
+	char line[LINE_W], idx[16];
+	uint64_t va, vpn, off, pa;
+	bool ok, okpa;
+	int x, wd, i, bits;
+	unsigned l;
+
+	if (w == NULL)
+		return;
+	draw_box(w, "address");
+	wd = getmaxx(w) - 2;
+	vpn = q_num("vpn", &ok);
+	off = q_num("offset", &ok);
+	pa = q_num("pa", &okpa);
+	if (!ok) {
+		mvwaddnstr(w, 1, 1, "no access yet: try  process p,  map "
+		    "0x1000,  read 0x1010", wd);
+		mvwprintw(w, 2, 1, "machine: va %u, pa %u, page %llu, %u "
+		    "level%s, TLB %u", c->va, c->pa,
+		    (unsigned long long)c->page, c->levels,
+		    c->levels == 1 ? "" : "s", c->tlb);
+		wnoutrefresh(w);
+		return;
+	}
+	va = (vpn << c->page_bits) | off;
+	x = 1;
+	mvwaddstr(w, 1, x, "VA ");
+	x += 3;
+	bits = (int)c->va;
+	for (l = 0; l <= c->levels && x < wd; l++) {
+		int n = l < c->levels ? (int)c->split[l] : (int)c->page_bits;
+
+		if (c->pt == PT_INVERTED && l < c->levels)
+			n = (int)(c->va - c->page_bits);
+		if (U.color)
+			wattron(w, COLOR_PAIR(4 + (int)(l % 3)));
+		if (l == c->levels)
+			wattron(w, A_UNDERLINE);
+		for (i = 0; i < n && x < wd; i++) {
+			bits--;
+			mvwaddch(w, 1, x++, ((va >> bits) & 1) ? '1' : '0');
+		}
+		wattroff(w, A_UNDERLINE);
+		if (U.color)
+			wattroff(w, COLOR_PAIR(4 + (int)(l % 3)));
+		if (x < wd)
+			mvwaddch(w, 1, x++, '|');
+		if (c->pt == PT_INVERTED && l < c->levels)
+			l = c->levels - 1;
+	}
+	line[0] = '\0';
+	for (l = 1; l <= c->levels && c->pt == PT_RADIX; l++) {
+		snprintf(idx, sizeof idx, "index.%u", l);
+		snprintf(line + strlen(line), sizeof line - strlen(line),
+		    "L%u=%llu ", l, (unsigned long long)q_num(idx, &ok));
+	}
+	mvwprintw(w, 2, 1, "0x%llx: vpn 0x%llx off 0x%llx %s tlb %s  fault "
+	    "%s  ", (unsigned long long)va, (unsigned long long)vpn,
+	    (unsigned long long)off, line, q_word("tlb"), q_word("fault"));
+	if (okpa)
+		wprintw(w, "PA 0x%llx", (unsigned long long)pa);
+	else
+		wprintw(w, "PA ...");
+	wprintw(w, "  step %llu/%llu", (unsigned long long)
+	    engine_position(U.s->engine), (unsigned long long)
+	    engine_end(U.s->engine));
+	wnoutrefresh(w);
+}
+
+static void
+draw_walk(void)
+{
+	struct strbuf b;
+	int i;
+
+	sb_init(&b);
+	for (i = 0; i < U.nwalk; i++)
+		sb_printf(&b, "%s\n", U.walk[i].text);
+	if (U.nwalk == 0)
+		sb_printf(&b, "(the steps of the current access)\n");
+	draw_text(P_WALK, "walk: this access, step by step", b.s ? b.s : "",
+	    (size_t)(U.nwalk > getmaxy(U.pw[P_WALK]) - 2 ? U.nwalk -
+	    (getmaxy(U.pw[P_WALK]) - 2) : 0));
+	sb_free(&b);
+}
+
+static void
+draw_log(void)
+{
+	WINDOW *w = U.pw[P_LOG];
+	int h, y, i0, i;
+
+	if (w == NULL)
+		return;
+	draw_box(w, U.scroll ? "log (scrolled: PgDn)" : "log");
+	h = getmaxy(w) - 2;
+	i0 = (int)U.nlog - h - (int)U.scroll;
+	if (i0 < 0)
+		i0 = 0;
+	for (y = 0, i = i0; y < h && i < (int)U.nlog; y++, i++)
+		put_line(w, y + 1, U.log[(U.loghead + (size_t)i) % LOG_MAX]);
+	wnoutrefresh(w);
+}
+
+static void
+draw_narr(void)
+{
+	struct strbuf b;
+	int i;
+
+	sb_init(&b);
+	for (i = 0; i < U.nnarr; i++)
+		sb_printf(&b, "%s\n", U.narr[i]);
+	draw_text(P_NARR, U.paused ? "narration (paused: F10 goes on)" :
+	    "narration", b.s ? b.s : "", (size_t)(U.nnarr > getmaxy(
+	    U.pw[P_NARR]) - 2 ? U.nnarr - (getmaxy(U.pw[P_NARR]) - 2) : 0));
+	sb_free(&b);
+}
+
+static void
+draw_keybar(void)
+{
+	werase(U.keybar);
+	wattron(U.keybar, A_REVERSE);
+	mvwaddnstr(U.keybar, 0, 0, " F1 help  F10 step  F9 back  F6 zoom  "
+	    "Enter repeat  PgUp/PgDn log  ^L redraw  ^D quit ", COLS);
+	wattroff(U.keybar, A_REVERSE);
+	wnoutrefresh(U.keybar);
+}
+
+static void draw_cmd(void);
+
+static void
+draw_all(void)
+{
+	if (U.small) {
+		erase();
+		mvprintw(0, 0, "vmscope: the terminal is %dx%d; it needs at "
+		    "least %dx%d.", COLS, LINES, MIN_W, MIN_H);
+		mvprintw(1, 0, "Make it larger, or type quit.");
+		wnoutrefresh(stdscr);
+		draw_cmd();
+		doupdate();
+		return;
+	}
+	draw_addr();
+	draw_show(P_TLB, "tlb", "TLB");
+	draw_walk();
+	draw_show(P_PT, "pt", "page table");
+	draw_show(P_FRAMES, "frames", "physical memory");
+	draw_show(P_VMX, "vmcs", "VMX");
+	draw_show(P_STATS, "stats", "statistics");
+	draw_narr();
+	draw_log();
+	draw_keybar();
+	draw_cmd();
+	doupdate();
+}
+
+/* ---- layout ---- */
+
+static void
+pane_set(enum pane p, int h, int w, int y, int x)
+{
+	if (h < 3 || w < 10)
+		return;
+	U.pw[p] = newwin(h, w, y, x);
+}
+
+static void
+layout(void)
+{
+	int i, a, r, mid1, mid2, narr, logh, w1, w2;
+
+	for (i = 0; i < P_N; i++)
+		if (U.pw[i] != NULL) {
+			delwin(U.pw[i]);
+			U.pw[i] = NULL;
+		}
+	if (U.cmd != NULL)
+		delwin(U.cmd);
+	if (U.keybar != NULL)
+		delwin(U.keybar);
+	U.small = COLS < MIN_W || LINES < MIN_H;
+	U.cmd = newwin(1, COLS, LINES - (U.small ? 1 : 2), 0);
+	U.keybar = newwin(1, COLS, LINES - 1, 0);
+	keypad(U.cmd, FALSE);
+	wtimeout(U.cmd, 50);
+	rl_set_screen_size(1, COLS);
+	if (U.small)
+		return;
+	a = LINES - 2;		/* above the prompt and the key bar */
+	if (U.zoom >= 0) {
+		pane_set((enum pane)U.zoom, a, COLS, 0, 0);
+		return;
+	}
+	pane_set(P_ADDR, 4, COLS, 0, 0);
+	r = a - 4;
+	narr = LINES >= 40 ? 6 : 4;
+	if (LINES >= 40) {
+		mid1 = r * 2 / 5;
+		mid2 = r / 4;
+	} else {
+		mid1 = (r - narr) / 2 + 1;
+		mid2 = 0;
+	}
+	logh = r - mid1 - mid2 - narr;
+	w1 = COLS >= 160 ? COLS * 3 / 10 : COLS * 2 / 5;
+	w2 = COLS >= 160 ? COLS * 4 / 10 : COLS - w1;
+	pane_set(P_TLB, mid1, w1, 4, 0);
+	pane_set(P_WALK, mid1, w2, 4, w1);
+	if (COLS >= 160)
+		pane_set(P_PT, mid1, COLS - w1 - w2, 4, w1 + w2);
+	if (mid2 > 0) {
+		pane_set(P_FRAMES, mid2, COLS / 3, 4 + mid1, 0);
+		pane_set(P_STATS, mid2, COLS / 3, 4 + mid1, COLS / 3);
+		pane_set(P_VMX, mid2, COLS - 2 * (COLS / 3), 4 + mid1,
+		    2 * (COLS / 3));
+	}
+	pane_set(P_NARR, narr, COLS, 4 + mid1 + mid2, 0);
+	pane_set(P_LOG, logh, COLS, 4 + mid1 + mid2 + narr, 0);
+}
+
+/* ---- readline ---- */
+
+static int
+rl_getc_hook(FILE *f)
+{
+	(void)f;
+	U.have_pending = false;
+	return U.pending;
+}
+
+static int
+rl_avail_hook(void)
+{
+	return U.have_pending;
+}
+
+static void
+draw_cmd(void)
+{
+	const char *p = rl_display_prompt ? rl_display_prompt : "";
+	int pw = (int)strlen(p), x;
+
+	werase(U.cmd);
+	mvwaddnstr(U.cmd, 0, 0, p, COLS);
+	if (rl_line_buffer != NULL)
+		waddnstr(U.cmd, rl_line_buffer, COLS - pw > 0 ? COLS - pw : 0);
+	x = pw + rl_point;
+	if (x < COLS)
+		wmove(U.cmd, 0, x);
+	wnoutrefresh(U.cmd);
+}
+
+static void
+rl_redisplay_hook(void)
+{
+	draw_cmd();
+	doupdate();
+}
+
+static void
+on_line(char *line)
+{
+	if (line == NULL) {
+		U.eof = true;
+		return;
+	}
+	free(U.ready);
+	U.ready = line;
+}
+
+/* Completion: command names, then what each takes. */
+static const char *const *comp_list;
+static const char *comp_words[256];
+
+static char *
+comp_gen(const char *text, int state)
+{
+	static size_t i, len;
+	const char *w;
+
+	if (state == 0) {
+		i = 0;
+		len = strlen(text);
+	}
+	while ((w = comp_list[i]) != NULL) {
+		i++;
+		if (strncmp(w, text, len) == 0)
+			return strdup(w);
+	}
+	return NULL;
+}
+
+static char **
+complete(const char *text, int start, int end)
+{
+	char first[64];
+	size_t n = 0, i;
+
+	(void)end;
+	rl_attempted_completion_over = 1;
+	for (i = 0; rl_line_buffer[i] == ' '; i++)
+		;
+	while (rl_line_buffer[i + n] != '\0' && rl_line_buffer[i + n] != ' ' &&
+	    n < sizeof first - 1) {
+		first[n] = rl_line_buffer[i + n];
+		n++;
+	}
+	first[n] = '\0';
+	n = 0;
+	if ((size_t)start <= i) {
+		for (i = 0; cmd_table[i].name != NULL && n < 255; i++)
+			comp_words[n++] = cmd_table[i].name;
+	} else if (strcmp(first, "machine") == 0) {
+		for (i = 0; key_table[i].name != NULL && n < 255; i++)
+			comp_words[n++] = key_table[i].name;
+	} else if (strcmp(first, "show") == 0) {
+		for (i = 0; engine_show_names[i] != NULL; i++)
+			comp_words[n++] = engine_show_names[i];
+	} else if (strcmp(first, "insn") == 0) {
+		for (i = 0; i < INSN_N; i++)
+			comp_words[n++] = insn_names[i];
+	} else if (strcmp(first, "vmcs") == 0) {
+		for (i = 0; i < CTL_N; i++)
+			comp_words[n++] = vmcs_ctl_names[i];
+	} else if (strcmp(first, "zoom") == 0) {
+		for (i = 0; i < P_N; i++)
+			comp_words[n++] = pane_names[i];
+		comp_words[n++] = "off";
+	} else if (strcmp(first, "help") == 0) {
+		for (i = 0; cmd_table[i].name != NULL && n < 255; i++)
+			comp_words[n++] = cmd_table[i].name;
+	} else if (strcmp(first, "expect") == 0 || strcmp(first, "ask") == 0) {
+		for (i = 0; engine_query_names[i] != NULL && n < 255; i++)
+			comp_words[n++] = engine_query_names[i];
+	}
+	comp_words[n] = NULL;
+	comp_list = comp_words;
+	if (n == 0)
+		return NULL;
+	return rl_completion_matches(text, comp_gen);
+}
+
+/* The list of matches goes to the log, not over the screen. */
+static void
+show_matches(char **matches, int n, int maxlen)
+{
+	char line[LINE_W];
+	size_t off = 0;
+	int i, k;
+
+	(void)maxlen;
+	for (i = 1; i <= n; i++) {
+		k = snprintf(line + off, sizeof line - off, "%s  ", matches[i]);
+		if (k < 0 || off + (size_t)k >= sizeof line - 1)
+			break;
+		off += (size_t)k;
+	}
+	log_add(line, off);
+	draw_all();
+}
+
+/* ---- the player ---- */
+
+static bool
+next_line(char *line, size_t size)
+{
+	size_t n = 0;
+
+	if (U.text == NULL || U.off >= U.textlen)
+		return false;
+	while (U.off < U.textlen && U.text[U.off] != '\n') {
+		if (n + 1 < size && U.text[U.off] != '\r')
+			line[n++] = U.text[U.off];
+		U.off++;
+	}
+	if (U.off < U.textlen)
+		U.off++;
+	line[n] = '\0';
+	U.lineno++;
+	return true;
+}
+
+static void run_typed(const char *line);
+
+/* One step for the user: a micro-step if an operation is under way or
+ * steps can be redone, else the next line of the file (narrative is
+ * shown on the way; a pause stops). */
+static bool
+advance(void)
+{
+	char line[4200];
+	const char *p;
+
+	U.paused = false;
+	if (engine_busy(U.s->engine) || engine_has_future(U.s->engine))
+		return ui_step();
+	while (next_line(line, sizeof line)) {
+		for (p = line; *p == ' ' || *p == '\t'; p++)
+			;
+		if (*p == '\0' || *p == '#')
+			continue;
+		if (p[0] == '>') {
+			sink_out(NULL, p, strlen(p));
+			continue;
+		}
+		if (strncmp(p, "pause", 5) == 0 && (p[5] == '\0' ||
+		    p[5] == ' ')) {
+			U.paused = true;
+			log_add("-- pause --", 11);
+			return false;
+		}
+		run_typed(p);
+		return true;
+	}
+	return false;
+}
+
+static void
+play_to_end(void)
+{
+	unsigned long n = 0;
+
+	while (!U.paused && advance() && n++ < 1000000 && !ui_signal)
+		;
+}
+
+/* ---- commands typed ---- */
+
+static int
+ui_command(void *arg, const char *name, const char *argument, unsigned col)
+{
+	FILE *f;
+	char tmp[LINE_W + 8];
+	cchar_t cc[512];
+	wchar_t wc[8];
+	attr_t at;
+	short pair;
+	char mb[MB_LEN_MAX];
+	mbstate_t st;
+	int y, x, i;
+	size_t k;
+
+	(void)arg;
+	(void)col;
+	if (strcmp(name, "zoom") == 0) {
+		U.zoom = -1;
+		for (i = 0; i < P_N; i++)
+			if (strcmp(argument, pane_names[i]) == 0)
+				U.zoom = i;
+		if (U.zoom < 0 && strcmp(argument, "off") != 0)
+			log_add("! zoom: no such pane", 20);
+		layout();
+		return 0;
+	}
+	/* dump: the visible screen as text, written whole or not at all */
+	snprintf(tmp, sizeof tmp, "%s.tmp", argument);
+	if ((f = fopen(tmp, "w")) == NULL) {
+		log_add("! dump: cannot write the file", 29);
+		return 0;
+	}
+	for (y = 0; y < LINES; y++) {
+		i = mvwin_wchnstr(curscr, y, 0, cc, COLS < 512 ? COLS : 511);
+		for (x = 0; i != ERR && x < COLS && x < 511; x++) {
+			if (getcchar(&cc[x], wc, &at, &pair, NULL) == ERR ||
+			    wc[0] == L'\0')
+				break;
+			memset(&st, 0, sizeof st);
+			k = wcrtomb(mb, wc[0], &st);
+			if (k != (size_t)-1)
+				fwrite(mb, 1, k, f);
+		}
+		fputc('\n', f);
+	}
+	if (fclose(f) != 0 || rename(tmp, argument) != 0) {
+		unlink(tmp);
+		log_add("! dump: cannot write the file", 29);
+	}
+	return 0;
+}
+
+static void
+help(void)
+{
+	char line[LINE_W];
+	int i, n;
+
+	log_add("keys: F10 step, F9 back, Enter repeats the last command, F6 "
+	    "zoom, PgUp/PgDn log, ^L redraw, ^C stop, ^D quit", 109);
+	for (i = 0; cmd_table[i].name != NULL; i++) {
+		n = snprintf(line, sizeof line, "  %-10s %s %s", cmd_table[i].name,
+		    cmd_table[i].usage, cmd_table[i].help);
+		if (n > 0)
+			log_add(line, (size_t)n < sizeof line ? (size_t)n :
+			    sizeof line - 1);
+	}
+}
+
+/* A line from the user (or the player): the players are the screen's;
+ * everything else goes to the session. */
+static void
+run_typed(const char *line)
+{
+	char word[32];
+	size_t n = 0;
+	unsigned long count = 1;
+	const char *p = line;
+
+	while (*p == ' ')
+		p++;
+	while (p[n] != '\0' && p[n] != ' ' && n < sizeof word - 1) {
+		word[n] = p[n];
+		n++;
+	}
+	word[n] = '\0';
+	if (strcmp(word, "step") == 0 || strcmp(word, "next") == 0 ||
+	    strcmp(word, "run") == 0 || strcmp(word, "play") == 0) {
+		if (p[n] == ' ')
+			count = strtoul(p + n + 1, NULL, 0);
+		if (strcmp(word, "step") == 0) {
+			while (count-- > 0 && advance())
+				;
+		} else if (strcmp(word, "next") == 0) {
+			if (!engine_busy(U.s->engine))
+				(void)advance();
+			while (engine_busy(U.s->engine) && ui_step())
+				;
+		} else if (strcmp(word, "run") == 0)
+			play_to_end();
+		else
+			U.playing = p[n] == ' ' ? (int)count : 300;
+		return;
+	}
+	if (strcmp(word, "quit") == 0) {
+		U.eof = true;
+		return;
+	}
+	if (strcmp(word, "back") == 0 || strcmp(word, "reset") == 0) {
+		(void)run_line(U.s, line, strlen(line));
+		walk_trim();
+		return;
+	}
+	/* a new command first finishes the one in progress, in view */
+	if (strcmp(word, "expect") == 0 || strcmp(word, "ask") == 0 ||
+	    strcmp(word, "show") == 0 || strcmp(word, "peek") == 0)
+		while (engine_busy(U.s->engine) && ui_step())
+			;
+	(void)run_line(U.s, line, strlen(line));
+}
+
+/* ---- keys bound in readline ---- */
+
+static int
+ui_key_step(int count, int key)
+{
+	(void)count;
+	(void)key;
+	(void)advance();
+	draw_all();
+	return 0;
+}
+
+static int
+ui_key_back(int count, int key)
+{
+	(void)count;
+	(void)key;
+	(void)run_line(U.s, "back", 4);
+	walk_trim();
+	draw_all();
+	return 0;
+}
+
+static int
+ui_key_zoom(int count, int key)
+{
+	(void)count;
+	(void)key;
+	U.zoom = U.zoom + 1 >= P_N ? -1 : U.zoom + 1;
+	layout();
+	draw_all();
+	return 0;
+}
+
+static int
+ui_key_help(int count, int key)
+{
+	if (key == '?' && rl_end > 0)
+		return rl_insert(count, key);
+	help();
+	draw_all();
+	return 0;
+}
+
+static int
+ui_key_pgup(int count, int key)
+{
+	(void)count;
+	(void)key;
+	U.scroll += 10;
+	if (U.scroll > U.nlog)
+		U.scroll = U.nlog;
+	draw_all();
+	return 0;
+}
+
+static int
+ui_key_pgdn(int count, int key)
+{
+	(void)count;
+	(void)key;
+	U.scroll = U.scroll > 10 ? U.scroll - 10 : 0;
+	draw_all();
+	return 0;
+}
+
+static int
+ui_key_redraw(int count, int key)
+{
+	(void)count;
+	(void)key;
+	clearok(curscr, TRUE);
+	draw_all();
+	return 0;
+}
+
+static int
+ui_key_stop(int count, int key)
+{
+	(void)count;
+	(void)key;
+	U.playing = -1;
+	rl_replace_line("", 0);
+	rl_point = rl_end = 0;
+	draw_all();
+	return 0;
+}
+
+static void
+bind_key(const char *capname, const char *fallback, rl_command_func_t *fn)
+{
+	char *seq = tigetstr((char *)(uintptr_t)capname);
+
+	if (seq != NULL && seq != (char *)-1)
+		rl_bind_keyseq(seq, fn);
+	rl_bind_keyseq(fallback, fn);
+}
+
+/* ---- start, loop, end ---- */
+
+static void
+on_signal(int sig)
+{
+	ui_signal = sig;
+}
+
+static void
+history_path(void)
+{
+	const char *st = getenv("XDG_STATE_HOME"), *home = getenv("HOME");
+	char dir[LINE_W - 16];
+
+	U.histfile[0] = '\0';
+	if (st != NULL && *st != '\0')
+		snprintf(dir, sizeof dir, "%s/vmscope", st);
+	else if (home != NULL && *home != '\0')
+		snprintf(dir, sizeof dir, "%s/.local/state/vmscope", home);
+	else
+		return;
+	if (st == NULL || *st == '\0') {
+		char parent[LINE_W];
+
+		if (strlen(home) > LINE_W - 64)
+			return;
+		snprintf(parent, sizeof parent, "%s/.local", home);
+		(void)mkdir(parent, 0700);
+		snprintf(parent, sizeof parent, "%s/.local/state", home);
+		(void)mkdir(parent, 0700);
+	}
+	(void)mkdir(dir, 0700);
+	snprintf(U.histfile, sizeof U.histfile, "%s/history", dir);
+}
+
+/* The history is written whole to a temporary file, then renamed over
+ * the old one: a crash never truncates it. */
+static void
+history_save(void)
+{
+	char tmp[LINE_W + 32];
+
+	if (U.histfile[0] == '\0')
+		return;
+	snprintf(tmp, sizeof tmp, "%s.tmp", U.histfile);
+	if (write_history(tmp) == 0)
+		(void)rename(tmp, U.histfile);
+	else
+		unlink(tmp);
+}
+
+static int
+load_file(const char *file)
+{
+	const struct builtin_file *b = NULL;
+	FILE *f;
+	long n;
+
+	if (file == NULL) {
+		b = builtin_find("1");
+		if (b == NULL)
+			return -1;
+		snprintf(U.fname, sizeof U.fname, "%s", b->name);
+		U.text = (char *)malloc(b->len + 1);
+		if (U.text == NULL)
+			return -1;
+		memcpy(U.text, b->text, b->len);
+		U.textlen = b->len;
+		return 0;
+	}
+	snprintf(U.fname, sizeof U.fname, "%s", file);
+	if ((f = fopen(file, "rb")) == NULL)
+		return -1;
+	if (fseek(f, 0, SEEK_END) != 0 || (n = ftell(f)) < 0 ||
+	    n > (long)RUN_FILE_MAX || fseek(f, 0, SEEK_SET) != 0 ||
+	    (U.text = (char *)malloc((size_t)n + 1)) == NULL ||
+	    fread(U.text, 1, (size_t)n, f) != (size_t)n) {
+		fclose(f);
+		return -1;
+	}
+	fclose(f);
+	U.textlen = (size_t)n;
+	return 0;
+}
+
+int
+ui_run(const char *file, unsigned flags)
+{
+	struct sigaction sa;
+	struct verr ve;
+	char msg[LINE_W];
+	int c, status, i;
+	const char *nc = getenv("NO_COLOR");
+
+	memset(&U, 0, sizeof U);
+	U.flags = flags;
+	U.zoom = -1;
+	U.playing = -1;
+	if (load_file(file) != 0) {
+		fprintf(stderr, "vmscope: cannot open '%s'%s%s\n", file ? file :
+		    "the first lesson", errno ? ": " : "", errno ?
+		    strerror(errno) : "");
+		return 2;
+	}
+	memset(&ve, 0, sizeof ve);
+	if ((U.s = run_new(RUN_BATCH, 0, &ve)) == NULL) {
+		fprintf(stderr, "vmscope: %s\n", ve.msg);
+		return 2;
+	}
+	U.s->stepwise = true;
+	U.s->screen = true;
+	U.s->ui_cmd = ui_command;
+	run_set_output(U.s, sink_out, NULL);
+	run_set_errors(U.s, sink_err, NULL);
+	run_set_events(U.s, on_event, NULL);
+
+	setlocale(LC_ALL, "");
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = on_signal;
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+	sigaction(SIGINT, &sa, NULL);
+	if (initscr() == NULL) {
+		run_free(U.s);
+		return 2;
+	}
+	raw();
+	noecho();
+	nonl();
+	set_escdelay(25);
+	U.color = has_colors() && !(flags & UI_NOCOLOR) &&
+	    (nc == NULL || *nc == '\0');
+	if (U.color) {
+		start_color();
+		use_default_colors();
+		init_pair(1, COLOR_RED, -1);
+		init_pair(2, COLOR_GREEN, -1);
+		init_pair(3, COLOR_MAGENTA, -1);
+		init_pair(4, COLOR_CYAN, -1);
+		init_pair(5, COLOR_YELLOW, -1);
+		init_pair(6, COLOR_BLUE, -1);
+	}
+	curs_set(1);
+
+	rl_readline_name = "vmscope";
+	rl_catch_signals = 0;
+	rl_catch_sigwinch = 0;
+	rl_prep_term_function = NULL;
+	rl_deprep_term_function = NULL;
+	rl_change_environment = 0;
+	rl_outstream = fopen("/dev/null", "w");
+	rl_getc_function = rl_getc_hook;
+	rl_input_available_hook = rl_avail_hook;
+	rl_redisplay_function = rl_redisplay_hook;
+	rl_attempted_completion_function = complete;
+	rl_completion_display_matches_hook = show_matches;
+	rl_completion_query_items = -1;
+	history_path();
+	if (U.histfile[0] != '\0')
+		(void)read_history(U.histfile);
+	rl_callback_handler_install("vmscope> ", on_line);
+	bind_key("kf10", "\033[21~", ui_key_step);
+	bind_key("kf9", "\033[20~", ui_key_back);
+	bind_key("kf6", "\033[17~", ui_key_zoom);
+	bind_key("kf1", "\033OP", ui_key_help);
+	bind_key("kpp", "\033[5~", ui_key_pgup);
+	bind_key("knp", "\033[6~", ui_key_pgdn);
+	rl_bind_key('?', ui_key_help);
+	rl_bind_key(12, ui_key_redraw);	/* ^L */
+	rl_bind_key(3, ui_key_stop);	/* ^C */
+
+	layout();
+	snprintf(msg, sizeof msg, "vmscope: %.400s. F10 steps through it; "
+	    "type help for the commands.", U.fname);
+	log_add(msg, strlen(msg));
+	draw_all();
+	while (!U.eof && !ui_signal) {
+		c = wgetch(U.cmd);
+		if (c == ERR) {
+			if (U.playing >= 0) {
+				if (!advance())
+					U.playing = -1;
+				draw_all();
+				napms(U.playing > 0 ? U.playing : 0);
+			}
+			continue;
+		}
+		if (c == KEY_RESIZE) {
+			layout();
+			clearok(curscr, TRUE);
+			draw_all();
+			continue;
+		}
+		if (U.playing >= 0) {	/* a key stops play */
+			U.playing = -1;
+			if (c != 3)
+				continue;
+		}
+		U.pending = c;
+		U.have_pending = true;
+		rl_callback_read_char();
+		if (U.ready != NULL) {
+			char *l = U.ready;
+
+			U.ready = NULL;
+			for (i = 0; l[i] == ' '; i++)
+				;
+			if (l[i] == '\0') {
+				if (U.last[0] != '\0')
+					run_typed(U.last);
+				else
+					(void)advance();
+			} else {
+				add_history(l);
+				snprintf(U.last, sizeof U.last, "%s", l + i);
+				run_typed(l + i);
+			}
+			free(l);
+			if (U.s->quit)
+				U.eof = true;
+		}
+		draw_all();
+	}
+	rl_callback_handler_remove();
+	history_save();
+	endwin();
+	status = run_status(U.s);
+	run_free(U.s);
+	for (i = 0; i < (int)U.nlog; i++)
+		free(U.log[(U.loghead + (size_t)i) % LOG_MAX]);
+	free(U.text);
+	if (rl_outstream != NULL)
+		fclose(rl_outstream);
+	if (ui_signal == SIGTERM || ui_signal == SIGHUP) {
+		fprintf(stderr, "vmscope: stopped by signal %d\n",
+		    (int)ui_signal);
+		return 2;
+	}
+	return status;
+}

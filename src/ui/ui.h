@@ -1,0 +1,15 @@
+/*
+ * ui.h - the screen: ncurses panes that show the machine, micro-step by
+ * micro-step, and a GNU readline shell at the bottom that drives it.
+ */
+#ifndef VMSCOPE_UI_H
+#define VMSCOPE_UI_H
+
+#define UI_ASCII	0x1u	/* no UTF-8 line drawing */
+#define UI_NOCOLOR	0x2u	/* monochrome (NO_COLOR, --color=never) */
+
+/* Run the screen, on FILE (a lesson or scenario) or, with NULL, on the
+ * first lesson.  Returns the exit status (0, 1 or 2). */
+int	ui_run(const char *file, unsigned flags);
+
+#endif
