@@ -96,6 +96,16 @@ if [ -f tests/compare.sh ]; then
 	fi
 fi
 
+# 0c. The screen's keys are all in the manual (tests/keys.sh).
+if [ -f tests/keys.sh ]; then
+	if sh tests/keys.sh >"$tmp/out" 2>&1; then
+		passed=$((passed + 1))
+	else
+		fail tests/keys.sh "the key table and man/vmscope.1 KEYS" \
+		    "$tmp/out"
+	fi
+fi
+
 # 1. Every shipped scenario and lesson, and every example, checks clean.
 for f in scenarios/*.scenario lessons/*.lesson tests/examples/*.scenario; do
 	run "$timeout" --check "$f"

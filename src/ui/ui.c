@@ -49,7 +49,27 @@ static const char *const pane_names[P_N] = { "address", "tlb", "walk", "pt",
 
 struct wline {
 	uint64_t step;
+	uint16_t kind;		/* enum ev_kind */
+	uint8_t level, gl;	/* walk: level; nested: EPT and guest level */
 	char text[LINE_W];
+};
+
+/* The keys, for help and the key bar (man/vmscope.1 KEYS lists the
+ * same; tests/keys.sh checks it). */
+static const struct {
+	const char *key, *what;
+} ui_keys[] = {
+	{ "Enter", "on an empty line: repeat the last command, or step" },
+	{ "F10", "one step" },
+	{ "F9", "one micro-step back" },
+	{ "F6", "zoom the next pane" },
+	{ "F1", "help (also ? on an empty line)" },
+	{ "PgUp", "scroll the log up" },
+	{ "PgDn", "scroll the log down" },
+	{ "Ctrl-L", "redraw" },
+	{ "Ctrl-C", "stop play, clear the line" },
+	{ "Ctrl-D", "quit (on an empty line)" },
+	{ NULL, NULL }
 };
 
 static struct {
@@ -160,6 +180,9 @@ on_event(void *arg, const struct engine *e, const struct event *ev)
 	if (ev->kind == EV_SPLIT || U.nwalk == WALK_MAX)
 		U.nwalk = 0;
 	U.walk[U.nwalk].step = ev->step;
+	U.walk[U.nwalk].kind = ev->kind;
+	U.walk[U.nwalk].level = ev->level;
+	U.walk[U.nwalk].gl = ev->kind == EV_NWALK ? (uint8_t)ev->e : 0;
 	event_format(e, ev, U.walk[U.nwalk].text, LINE_W);
 	U.nwalk++;
 }
@@ -370,21 +393,87 @@ draw_addr(void)
 	wnoutrefresh(w);
 }
 
+/* Nested paging: the 2D walk as a grid, guest levels (and the data) by
+ * EPT levels and the guest entry; x done, > the last reference. */
+static void
+nested_grid(struct strbuf *b)
+{
+	const struct mconfig *c = engine_config(U.s->engine);
+	char cell[8][8];
+	int i, gl, el, n = (int)c->levels, last = -1, refs = 0;
+
+	if (n > 6)
+		return;
+	memset(cell, '.', sizeof cell);
+	for (i = 0; i < U.nwalk; i++) {
+		if (U.walk[i].kind == EV_NWALK && U.walk[i].gl >= 1 &&
+		    U.walk[i].gl <= n + 1 && U.walk[i].level >= 1 &&
+		    U.walk[i].level <= n) {
+			cell[U.walk[i].gl - 1][U.walk[i].level - 1] = 'x';
+			last = (U.walk[i].gl - 1) * 8 + U.walk[i].level - 1;
+			refs++;
+		} else if (U.walk[i].kind == EV_GWALK && U.walk[i].level >= 1 &&
+		    U.walk[i].level <= n) {
+			cell[U.walk[i].level - 1][n] = 'x';
+			last = (U.walk[i].level - 1) * 8 + n;
+			refs++;
+		}
+	}
+	if (refs == 0)
+		return;
+	if (last >= 0)
+		cell[last / 8][last % 8] = '>';
+	sb_printf(b, "2D walk: %d of %d references\n       ", refs,
+	    (n + 1) * (n + 1) - 1);
+	for (el = 0; el < n; el++)
+		sb_printf(b, "EPT%d ", el + 1);
+	sb_printf(b, "guest\n");
+	for (gl = 0; gl <= n; gl++) {
+		if (gl < n)
+			sb_printf(b, "  gL%d ", gl + 1);
+		else
+			sb_printf(b, "  data");
+		for (el = 0; el <= n; el++)
+			if (gl < n || el < n)
+				sb_printf(b, "   %c ", cell[gl][el]);
+		sb_printf(b, "\n");
+	}
+}
+
+/* The walk pane: the 2D grid of a nested walk first, then the latest
+ * steps of the access, as many as fit. */
 static void
 draw_walk(void)
 {
+	WINDOW *w = U.pw[P_WALK];
 	struct strbuf b;
-	int i;
+	const char *q, *e;
+	char line[LINE_W];
+	int i, y = 1, h;
+	size_t n;
 
+	if (w == NULL)
+		return;
+	draw_box(w, "walk: this access, step by step");
+	h = getmaxy(w) - 1;
 	sb_init(&b);
-	for (i = 0; i < U.nwalk; i++)
-		sb_printf(&b, "%s\n", U.walk[i].text);
-	if (U.nwalk == 0)
-		sb_printf(&b, "(the steps of the current access)\n");
-	draw_text(P_WALK, "walk: this access, step by step", b.s ? b.s : "",
-	    (size_t)(U.nwalk > getmaxy(U.pw[P_WALK]) - 2 ? U.nwalk -
-	    (getmaxy(U.pw[P_WALK]) - 2) : 0));
+	nested_grid(&b);
+	for (q = b.s; q != NULL && *q != '\0' && y < h; q = e ? e + 1 : NULL) {
+		e = strchr(q, '\n');
+		n = e ? (size_t)(e - q) : strlen(q);
+		if (n >= sizeof line)
+			n = sizeof line - 1;
+		memcpy(line, q, n);
+		line[n] = '\0';
+		put_line(w, y++, line);
+	}
 	sb_free(&b);
+	if (U.nwalk == 0 && y < h)
+		put_line(w, y, "(the steps of the current access)");
+	i = U.nwalk - (h - y);
+	for (i = i < 0 ? 0 : i; i < U.nwalk && y < h; i++)
+		put_line(w, y++, U.walk[i].text);
+	wnoutrefresh(w);
 }
 
 static void
@@ -790,8 +879,13 @@ help(void)
 	char line[LINE_W];
 	int i, n;
 
-	log_add("keys: F10 step, F9 back, Enter repeats the last command, F6 "
-	    "zoom, PgUp/PgDn log, ^L redraw, ^C stop, ^D quit", 109);
+	for (i = 0; ui_keys[i].key != NULL; i++) {
+		n = snprintf(line, sizeof line, "  %-10s %s", ui_keys[i].key,
+		    ui_keys[i].what);
+		if (n > 0)
+			log_add(line, (size_t)n < sizeof line ? (size_t)n :
+			    sizeof line - 1);
+	}
 	for (i = 0; cmd_table[i].name != NULL; i++) {
 		n = snprintf(line, sizeof line, "  %-10s %s %s", cmd_table[i].name,
 		    cmd_table[i].usage, cmd_table[i].help);
