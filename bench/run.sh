@@ -141,4 +141,9 @@ fi
 "$BENCH_DIR/engine" "$main_file" stats || fail "engine stats failed"
 "$BENCH_DIR/engine" "$main_file" back || fail "engine back failed"
 echo
+echo
+echo "the screen (drawn to a terminal that goes nowhere):"
+"$VMSCOPE" --bench-screen "$BENCH_DIR/refs-$q1.scenario" 10000 ||
+	echo "  (the screen bench failed)"
+echo
 echo "bench: figures only; nothing above is asserted."

@@ -33,6 +33,7 @@ static const struct option longopts[] = {
 	{ "allow-write", no_argument, NULL, 'w' },
 	{ "ascii",	 no_argument, NULL, 'a' },
 	{ "color",	 required_argument, NULL, 'C' },
+	{ "bench-screen", no_argument, NULL, 'B' },
 	{ "help",	 no_argument, NULL, 'h' },
 	{ "version",	 no_argument, NULL, 'V' },
 	{ NULL,		 0,	      NULL, 0 }
@@ -57,6 +58,7 @@ usage(FILE *fp)
 	    "  --allow-write  let commands in files write files (save)\n"
 	    "  --ascii        draw the screen with ASCII only\n"
 	    "  --color=WHEN   auto (default), always or never\n"
+	    "  --bench-screen FILE STEPS  time the screen (make bench)\n"
 	    "  -h, --help     show this help\n"
 	    "  -V, --version  show the version\n"
 	    "\n"
@@ -112,7 +114,7 @@ main(int argc, char **argv)
 	struct verr ve;
 	enum run_mode mode = RUN_BATCH;
 	unsigned flags = 0;
-	bool batch = false, check = false;
+	bool batch = false, check = false, bench = false;
 	int ch, i, status;
 	unsigned ui = 0;
 
@@ -130,6 +132,9 @@ main(int argc, char **argv)
 			break;
 		case 'a':
 			ui |= UI_ASCII;
+			break;
+		case 'B':
+			bench = true;
 			break;
 		case 'C':
 			if (strcmp(optarg, "never") == 0)
@@ -153,6 +158,10 @@ main(int argc, char **argv)
 	argc -= optind;
 	argv += optind;
 
+	if (bench)
+		return (argc == 2 ? ui_bench(argv[0], strtoul(argv[1], NULL,
+		    10)) : usage_error("%s", "--bench-screen takes FILE and "
+		    "STEPS"));
 	if (batch && check)
 		return (usage_error("%s", "--batch and --check cannot be used "
 		    "together"));

@@ -272,6 +272,10 @@ void	sb_putn(struct strbuf *, const char *, size_t);
 extern const char *const engine_show_names[];	/* NULL-terminated */
 int	engine_show(const struct engine *, const char *what, struct strbuf *,
 	    struct verr *);
+/* The same, at most about limit lines of pages or frames, around the
+ * ones in view (0: all) - for a pane. */
+int	engine_show_n(const struct engine *, const char *what, size_t limit,
+	    struct strbuf *, struct verr *);
 int	engine_peek(const struct engine *, uint64_t pa, uint64_t n,
 	    uint8_t *out, struct verr *);
 

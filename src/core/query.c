@@ -971,7 +971,8 @@ show_vmm_side(const struct machine *g, const struct proc *p, uint64_t vpn,
 }
 
 static void
-show_pt(const struct machine *m, struct strbuf *b)
+show_pt(const struct machine *m, struct strbuf *b, size_t limit,
+    uint64_t around)
 {
 	const struct proc *p = os_cur(m);
 	const struct rec **v;
@@ -1013,18 +1014,30 @@ show_pt(const struct machine *m, struct strbuf *b)
 	else
 		sb_printf(b, "process %s, asid %u, CR3 0x%llx\n", p->name,
 		    p->asid, ULL(p->root << m->c.page_bits));
-	v = (const struct rec **)malloc((m->r.nrecs + 1) * sizeof *v);
+	v = (const struct rec **)malloc(((limit != 0 && m->r.nrecs > 4 *
+	    limit ? limit : m->r.nrecs) + 1) * sizeof *v);
 	if (v == NULL) {
 		b->failed = true;
 		return;
 	}
-	for (i = 0; i < m->r.nrecs; i++) {
-		const struct rec *r = rec_at(m, i);
+	if (limit != 0 && m->r.nrecs > 4 * limit) {
+		/* a pane's worth around the page in view, found by probing
+		 * the OS's records rather than sorting them all */
+		uint64_t vpn = around > limit / 2 ? around - limit / 2 : 0, k;
+		uint32_t pi = (uint32_t)(p - m->procs), ri;
 
-		if (r->live && &m->procs[r->proc] == p)
-			v[n++] = r;
+		for (k = 0; k < 8 * limit && n < limit; k++, vpn++)
+			if ((ri = rmap_find(m, pi, vpn)) != NONE32)
+				v[n++] = rec_at(m, ri);
+	} else {
+		for (i = 0; i < m->r.nrecs; i++) {
+			const struct rec *r = rec_at(m, i);
+
+			if (r->live && &m->procs[r->proc] == p)
+				v[n++] = r;
+		}
+		qsort((void *)v, n, sizeof *v, cmp_rec);
 	}
-	qsort((void *)v, n, sizeof *v, cmp_rec);
 	for (i = 0; i < n; i++) {
 		o = pobj_at(m, v[i]->pobj);
 		sb_printf(b, "0x%llx %s %s ", ULL(v[i]->vpn << m->c.page_bits),
@@ -1049,17 +1062,25 @@ show_pt(const struct machine *m, struct strbuf *b)
 }
 
 static void
-show_frames(const struct machine *m, struct strbuf *b)
+show_frames(const struct machine *m, struct strbuf *b, size_t limit,
+    uint64_t around)
 {
 	const struct frame *fr;
 	const struct pobj *o;
 	const struct rec *r;
 	const struct tframe *t;
-	uint64_t f, top;
+	uint64_t f, top, first = 0, last = m->c.frames, tlast;
 
 	sb_printf(b, "pool: %llu frames, %llu free, policy %s\n",
 	    ULL(m->c.frames), ULL(m->r.nfree), policy_name(m->c.policy));
-	for (f = 0; f < m->c.frames; f++) {
+	if (limit != 0 && m->c.frames > limit) {
+		/* a pane's worth of frames around the one in view */
+		first = around > limit / 2 ? around - limit / 2 : 0;
+		if (first + limit > m->c.frames)
+			first = m->c.frames - limit;
+		last = first + limit;
+	}
+	for (f = first; f < last; f++) {
 		fr = &m->frames[f];
 		if (fr->pobj == 0) {
 			/* a run of free frames on one line; the clock hand
@@ -1086,7 +1107,8 @@ show_frames(const struct machine *m, struct strbuf *b)
 		    fr->use, fr->dirty);
 	}
 	top = m->c.total_frames;
-	for (f = 0; f < m->r.ntframes; f++) {
+	tlast = limit != 0 && m->r.ntframes > limit ? limit : m->r.ntframes;
+	for (f = 0; f < tlast; f++) {
 		t = tframe_at(m, top - 1 - f);
 		if (!t->first)
 			continue;
@@ -1190,16 +1212,26 @@ int
 engine_show(const struct engine *e, const char *what, struct strbuf *b,
     struct verr *err)
 {
+	return engine_show_n(e, what, 0, b, err);
+}
+
+int
+engine_show_n(const struct engine *e, const char *what, size_t limit,
+    struct strbuf *b, struct verr *err)
+{
 	const struct machine *m = e->m;
+	const struct last *l = &m->r.last;
+	uint64_t near_frame = l->has_pa ? l->gpa >> m->c.page_bits :
+	    m->r.hand;
 
 	if (strcmp(what, "stats") == 0)
 		show_stats(m, b);
 	else if (strcmp(what, "tlb") == 0)
 		show_tlb(m, b);
 	else if (strcmp(what, "pt") == 0)
-		show_pt(query_os(m), b);
+		show_pt(query_os(m), b, limit, l->vpn);
 	else if (strcmp(what, "frames") == 0)
-		show_frames(query_os(m), b);
+		show_frames(query_os(m), b, limit, near_frame);
 	else if (strcmp(what, "disk") == 0)
 		show_disk(query_os(m), b);
 	else if (strcmp(what, "vmcs") == 0)

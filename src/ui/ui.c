@@ -20,6 +20,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 #include <wchar.h>
 
@@ -288,8 +289,11 @@ draw_show(enum pane p, const char *what, const char *title)
 	struct strbuf b;
 	struct verr ve;
 
+	if (U.pw[p] == NULL)
+		return;
 	sb_init(&b);
-	if (engine_show(U.s->engine, what, &b, &ve) != 0)
+	if (engine_show_n(U.s->engine, what, (size_t)getmaxy(U.pw[p]), &b,
+	    &ve) != 0)
 		sb_printf(&b, "%s", ve.msg);
 	draw_text(p, title, b.s != NULL ? b.s : "", 0);
 	sb_free(&b);
@@ -1284,4 +1288,85 @@ ui_run(const char *file, unsigned flags)
 		return 2;
 	}
 	return status;
+}
+
+static double
+now_s(void)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
+}
+
+/* make bench: draw a 200x60 screen after each of steps steps of FILE,
+ * on a terminal that goes nowhere, and print the times. */
+int
+ui_bench(const char *file, unsigned long steps)
+{
+	FILE *out, *in;
+	SCREEN *sc;
+	struct verr ve;
+	double t0, t1, draw = 0, play;
+	unsigned long i, done = 0;
+
+	memset(&U, 0, sizeof U);
+	U.zoom = -1;
+	U.playing = -1;
+	U.flags = UI_NOCOLOR;
+	if (load_file(file) != 0) {
+		fprintf(stderr, "vmscope: cannot open '%s'\n", file);
+		return 2;
+	}
+	out = fopen("/dev/null", "w");
+	in = fopen("/dev/null", "r");
+	memset(&ve, 0, sizeof ve);
+	if (out == NULL || in == NULL ||
+	    (U.s = run_new(RUN_BATCH, 0, &ve)) == NULL) {
+		fprintf(stderr, "vmscope: cannot start the bench\n");
+		return 2;
+	}
+	U.s->stepwise = true;
+	U.s->screen = true;
+	run_set_output(U.s, sink_out, NULL);
+	run_set_errors(U.s, sink_err, NULL);
+	run_set_events(U.s, on_event, NULL);
+	if ((sc = newterm("xterm-256color", out, in)) == NULL) {
+		fprintf(stderr, "vmscope: no terminal description for the "
+		    "bench\n");
+		return 2;
+	}
+	resizeterm(60, 200);
+	layout();
+	for (i = 0; i < steps; i++) {
+		if (!advance() && U.off >= U.textlen && !U.paused)
+			break;
+		done++;
+		t0 = now_s();
+		draw_all();
+		t1 = now_s();
+		draw += t1 - t0;
+	}
+	/* play 0: the same steps again from the start, drawing each */
+	(void)run_line(U.s, "reset", 5);
+	U.off = 0;
+	t0 = now_s();
+	for (i = 0; i < done; i++) {
+		(void)advance();
+		draw_all();
+	}
+	play = now_s() - t0;
+	endwin();
+	delscreen(sc);
+	printf("  screen 200x60: %.3f ms to draw a step (average of %lu "
+	    "steps)\n", done ? 1e3 * draw / (double)done : 0.0, done);
+	printf("  play 0 over %lu steps: %.2f s (%.0f steps/s, drawing each)"
+	    "\n", done, play, play > 0 ? (double)done / play : 0.0);
+	run_free(U.s);
+	for (i = 0; i < U.nlog; i++)
+		free(U.log[(U.loghead + i) % LOG_MAX]);
+	free(U.text);
+	fclose(out);
+	fclose(in);
+	return 0;
 }

@@ -12,4 +12,8 @@
  * first lesson.  Returns the exit status (0, 1 or 2). */
 int	ui_run(const char *file, unsigned flags);
 
+/* make bench: the time to draw a step on a 200x60 screen, and to play
+ * STEPS steps drawing each (vmscope --bench-screen FILE STEPS). */
+int	ui_bench(const char *file, unsigned long steps);
+
 #endif
