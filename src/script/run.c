@@ -987,8 +987,18 @@ run_string(struct session *s, const char *name, const char *text,
 int
 run_line(struct session *s, const char *line, size_t len)
 {
+	return (run_line_at(s, NULL, 0, line, len));
+}
+
+/* One line, reported as line lineno of name (a file the screen plays),
+ * or, with a NULL name, as the next line typed. */
+int
+run_line_at(struct session *s, const char *name, unsigned long lineno,
+    const char *line, size_t len)
+{
 	struct run_frame *f;
 	struct lex_err e;
+	char *n;
 	int r;
 
 	if (s->input == NULL &&
@@ -999,7 +1009,16 @@ run_line(struct session *s, const char *line, size_t len)
 	}
 	f = s->input;
 	f->up = NULL;
-	f->line++;
+	if (name != NULL && strcmp(f->name, name) != 0 &&
+	    (n = strdup(name)) != NULL) {
+		free(f->name);
+		f->name = n;
+	} else if (name == NULL && strcmp(f->name, "<stdin>") != 0 &&
+	    (n = strdup("<stdin>")) != NULL) {
+		free(f->name);
+		f->name = n;
+	}
+	f->line = name != NULL ? lineno : f->line + 1;
 	s->frame = f;
 	s->depth = 0;
 	if (lex_split(&f->lex, line, len, &e) != 0 ||

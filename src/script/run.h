@@ -90,6 +90,8 @@ void	run_set_events(struct session *, void (*)(void *,
 int	run_file(struct session *, const char *);
 int	run_string(struct session *, const char *, const char *, size_t);
 int	run_line(struct session *, const char *, size_t);
+int	run_line_at(struct session *, const char *, unsigned long,
+	    const char *, size_t);
 int	run_stream(struct session *, FILE *);
 int	run_status(const struct session *);
 

@@ -97,6 +97,7 @@ static struct {
 	int playing;		/* play: milliseconds between steps, or -1 */
 
 	char last[4096];	/* the last command, for Enter */
+	bool fromfile;		/* the line comes from the file played */
 	int pending;
 	bool have_pending;
 	char *ready;		/* a line readline finished */
@@ -808,7 +809,9 @@ advance(void)
 			log_add("-- pause --", 11);
 			return false;
 		}
+		U.fromfile = true;
 		run_typed(p);
+		U.fromfile = false;
 		return true;
 	}
 	return false;
@@ -899,6 +902,16 @@ help(void)
 	}
 }
 
+/* A line to the session, named by where it comes from. */
+static void
+session_line(const char *line)
+{
+	if (U.fromfile)
+		(void)run_line_at(U.s, U.fname, U.lineno, line, strlen(line));
+	else
+		(void)run_line(U.s, line, strlen(line));
+}
+
 /* A line from the user (or the player): the players are the screen's;
  * everything else goes to the session. */
 static void
@@ -939,7 +952,7 @@ run_typed(const char *line)
 		return;
 	}
 	if (strcmp(word, "back") == 0 || strcmp(word, "reset") == 0) {
-		(void)run_line(U.s, line, strlen(line));
+		session_line(line);
 		walk_trim();
 		return;
 	}
@@ -948,7 +961,7 @@ run_typed(const char *line)
 	    strcmp(word, "show") == 0 || strcmp(word, "peek") == 0)
 		while (engine_busy(U.s->engine) && ui_step())
 			;
-	(void)run_line(U.s, line, strlen(line));
+	session_line(line);
 }
 
 /* ---- keys bound in readline ---- */
@@ -1275,7 +1288,8 @@ ui_run(const char *file, unsigned flags)
 	rl_callback_handler_remove();
 	history_save();
 	endwin();
-	status = run_status(U.s);
+	/* what was typed wrong was said on the screen: leaving is fine */
+	status = 0;
 	run_free(U.s);
 	for (i = 0; i < (int)U.nlog; i++)
 		free(U.log[(U.loghead + (size_t)i) % LOG_MAX]);
