@@ -87,6 +87,9 @@ static int	cmd_parse_insn(const struct cmd_entry *,
 static int	cmd_parse_vmcs(const struct cmd_entry *,
 		    const struct lex_line *, struct cmd_parsed *,
 		    struct lex_err *);
+static int	cmd_parse_lesson(const struct cmd_entry *,
+		    const struct lex_line *, struct cmd_parsed *,
+		    struct lex_err *);
 
 static int	cmd_exec_machine(struct session *, const struct cmd_parsed *);
 static int	cmd_exec_op(struct session *, const struct cmd_parsed *);
@@ -249,9 +252,13 @@ const struct cmd_entry cmd_table[] = {
 	  .help = "the state of the machine as text",
 	  .flags = CMD_ECHO,
 	  .parse = cmd_parse_show, .exec = cmd_exec_show },
+	{ .name = "lesson", .usage = "[N|NAME]",
+	  .help = "on the screen: play lesson N or NAME (default the first)",
+	  .flags = 0,
+	  .parse = cmd_parse_lesson, .exec = cmd_exec_screen },
 	{ .name = "zoom", .usage = "PANE|off",
 	  .help = "give one pane the whole screen (address, tlb, walk, pt, "
-	    "frames, vmx, stats, log), or off",
+	    "frames, vmx, stats, narration, log, disk), or off",
 	  .flags = 0,
 	  .parse = cmd_parse_file, .exec = cmd_exec_screen },
 	{ .name = "dump", .usage = "FILE",
@@ -1318,6 +1325,20 @@ cmd_parse_vmcs(const struct cmd_entry *ce, const struct lex_line *l,
 		return (-1);
 	p->op.value = (uint64_t)c;
 	return (cmd_note(ce, p, "key", l->w[1].col, e));
+}
+
+/* lesson [N|NAME]: one optional word. */
+static int
+cmd_parse_lesson(const struct cmd_entry *ce, const struct lex_line *l,
+    struct cmd_parsed *p, struct lex_err *e)
+{
+	if (l->nwords > 2)
+		return (cmd_unexpected(ce, &l->w[2], e));
+	if (l->nwords == 2)
+		return (cmd_parse_file(ce, l, p, e));
+	snprintf(p->path, sizeof p->path, "1");
+	p->namecol = l->w[0].col;
+	return (0);
 }
 
 static int

@@ -43,10 +43,10 @@
 #define MIN_H		24
 
 enum pane { P_ADDR, P_TLB, P_WALK, P_PT, P_FRAMES, P_VMX, P_STATS, P_NARR,
-	P_LOG, P_N };
+	P_LOG, P_DISK, P_N };
 
 static const char *const pane_names[P_N] = { "address", "tlb", "walk", "pt",
-	"frames", "vmx", "stats", "narration", "log" };
+	"frames", "vmx", "stats", "narration", "log", "disk" };
 
 struct wline {
 	uint64_t step;
@@ -98,6 +98,7 @@ static struct {
 
 	char last[4096];	/* the last command, for Enter */
 	bool fromfile;		/* the line comes from the file played */
+	char tlbmark[40];	/* " 0x<vpn> " of the last probe */
 	int pending;
 	bool have_pending;
 	char *ready;		/* a line readline finished */
@@ -181,6 +182,11 @@ on_event(void *arg, const struct engine *e, const struct event *ev)
 	(void)arg;
 	if (ev->kind == EV_SPLIT || U.nwalk == WALK_MAX)
 		U.nwalk = 0;
+	if (ev->kind == EV_TLB_HIT || ev->kind == EV_TLB_FILL)
+		snprintf(U.tlbmark, sizeof U.tlbmark, " 0x%llx ",
+		    (unsigned long long)ev->a);
+	else if (ev->kind == EV_SPLIT)
+		U.tlbmark[0] = '\0';
 	U.walk[U.nwalk].step = ev->step;
 	U.walk[U.nwalk].kind = ev->kind;
 	U.walk[U.nwalk].level = ev->level;
@@ -278,6 +284,14 @@ draw_text(enum pane p, const char *title, const char *text, size_t skip)
 			n = sizeof line - 1;
 		memcpy(line, q, n);
 		line[n] = '\0';
+		if (p == P_TLB && U.tlbmark[0] != '\0' && strstr(line,
+		    U.tlbmark) != NULL) {
+			/* the entry the last probe hit or filled */
+			wattron(w, A_REVERSE);
+			mvwaddnstr(w, y++, 1, line, getmaxx(w) - 2);
+			wattroff(w, A_REVERSE);
+			continue;
+		}
 		put_line(w, y++, line[0] == ' ' && line[1] == ' ' ? line + 2 :
 		    line);
 	}
@@ -547,6 +561,7 @@ draw_all(void)
 	draw_show(P_FRAMES, "frames", "physical memory");
 	draw_show(P_VMX, "vmcs", "VMX");
 	draw_show(P_STATS, "stats", "statistics");
+	draw_show(P_DISK, "disk", "disk");
 	draw_narr();
 	draw_log();
 	draw_keybar();
@@ -608,7 +623,13 @@ layout(void)
 	pane_set(P_WALK, mid1, w2, 4, w1);
 	if (COLS >= 160)
 		pane_set(P_PT, mid1, COLS - w1 - w2, 4, w1 + w2);
-	if (mid2 > 0) {
+	if (mid2 > 0 && COLS >= 160) {
+		pane_set(P_FRAMES, mid2, COLS / 4, 4 + mid1, 0);
+		pane_set(P_DISK, mid2, COLS / 4, 4 + mid1, COLS / 4);
+		pane_set(P_STATS, mid2, COLS / 4, 4 + mid1, 2 * (COLS / 4));
+		pane_set(P_VMX, mid2, COLS - 3 * (COLS / 4), 4 + mid1,
+		    3 * (COLS / 4));
+	} else if (mid2 > 0) {
 		pane_set(P_FRAMES, mid2, COLS / 3, 4 + mid1, 0);
 		pane_set(P_STATS, mid2, COLS / 3, 4 + mid1, COLS / 3);
 		pane_set(P_VMX, mid2, COLS - 2 * (COLS / 3), 4 + mid1,
@@ -828,6 +849,46 @@ play_to_end(void)
 
 /* ---- commands typed ---- */
 
+static int load_file(const char *);
+
+/* Play a file (or a built-in lesson) from its start, on the machine as
+ * it is. */
+static void
+play_file(const char *name, bool lesson)
+{
+	const struct builtin_file *b;
+	char msg[LINE_W];
+	char *old = U.text;
+	size_t oldlen = U.textlen;
+
+	U.text = NULL;
+	if (lesson && (b = builtin_find(name)) != NULL) {
+		if ((U.text = (char *)malloc(b->len + 1)) != NULL) {
+			memcpy(U.text, b->text, b->len);
+			U.textlen = b->len;
+			snprintf(U.fname, sizeof U.fname, "%s", b->name);
+		}
+	} else if (!lesson && load_file(name) != 0) {
+		free(U.text);
+		U.text = NULL;
+	}
+	if (U.text == NULL) {
+		U.text = old;
+		U.textlen = oldlen;
+		snprintf(msg, sizeof msg, "! %s: cannot open '%.200s'", lesson ?
+		    "lesson" : "load", name);
+		log_add(msg, strlen(msg));
+		return;
+	}
+	free(old);
+	U.off = 0;
+	U.lineno = 0;
+	U.paused = false;
+	snprintf(msg, sizeof msg, "playing %.400s: F10 steps through it",
+	    U.fname);
+	log_add(msg, strlen(msg));
+}
+
 static int
 ui_command(void *arg, const char *name, const char *argument, unsigned col)
 {
@@ -844,6 +905,10 @@ ui_command(void *arg, const char *name, const char *argument, unsigned col)
 
 	(void)arg;
 	(void)col;
+	if (strcmp(name, "lesson") == 0) {
+		play_file(argument, true);
+		return 0;
+	}
 	if (strcmp(name, "zoom") == 0) {
 		U.zoom = -1;
 		for (i = 0; i < P_N; i++)
@@ -949,6 +1014,13 @@ run_typed(const char *line)
 	}
 	if (strcmp(word, "quit") == 0) {
 		U.eof = true;
+		return;
+	}
+	if (strcmp(word, "load") == 0 && p[n] == ' ' && !U.fromfile) {
+		/* typed: the file is played here, step by step */
+		while (p[n] == ' ')
+			n++;
+		play_file(p + n, false);
 		return;
 	}
 	if (strcmp(word, "back") == 0 || strcmp(word, "reset") == 0) {

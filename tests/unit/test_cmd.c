@@ -221,7 +221,7 @@ test_syntax_errors(void **state)
 	    "line holds printable text, blanks and tabs");
 	check_error("xyzzy guest\n", "t:1:1: unknown command 'xyzzy' "
 	    "('help' lists the commands)");
-	check_error("lesson 1\n", "t:1:1: unknown command 'lesson' ('help' "
+	check_error("teach 1\n", "t:1:1: unknown command 'teach' ('help' "
 	    "lists the commands)");
 }
 
@@ -762,7 +762,8 @@ test_table(void **state)
 		"exec", "vm", "vmxon", "vmxoff", "vmlaunch", "vmresume",
 		"interrupt", "insn", "vmcs", "compare", "expect", "ask", "pause",
 		"step",
-		"back", "next", "run", "play", "reset", "load", "show", "zoom",
+		"back", "next", "run", "play", "reset", "load", "show", "lesson",
+		"zoom",
 		"dump", "save",
 		"help", "quit", NULL };
 	size_t i;
@@ -780,7 +781,7 @@ test_table(void **state)
 	for (i = 0; cmd_table[i].name != NULL; i++)
 		;
 	assert_int_equal(i, sizeof words / sizeof words[0] - 1);
-	assert_null(cmd_find("lesson", 6));
+	assert_null(cmd_find("teach", 5));
 }
 
 int
