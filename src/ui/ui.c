@@ -99,6 +99,8 @@ static struct {
 	char last[4096];	/* the last command, for Enter */
 	bool fromfile;		/* the line comes from the file played */
 	char tlbmark[40];	/* " 0x<vpn> " of the last probe */
+	uint64_t wpa, widx;	/* the last entry the walk read, its index */
+	int wlevel;		/* its level, 0 none */
 	int pending;
 	bool have_pending;
 	char *ready;		/* a line readline finished */
@@ -182,6 +184,12 @@ on_event(void *arg, const struct engine *e, const struct event *ev)
 	(void)arg;
 	if (ev->kind == EV_SPLIT || U.nwalk == WALK_MAX)
 		U.nwalk = 0;
+	if (ev->kind == EV_WALK && ev->e == 0) {
+		U.wpa = ev->a;
+		U.widx = ev->c;
+		U.wlevel = ev->level;
+	} else if (ev->kind == EV_SPLIT)
+		U.wlevel = 0;
 	if (ev->kind == EV_TLB_HIT || ev->kind == EV_TLB_FILL)
 		snprintf(U.tlbmark, sizeof U.tlbmark, " 0x%llx ",
 		    (unsigned long long)ev->a);
@@ -459,6 +467,34 @@ nested_grid(struct strbuf *b)
 	}
 }
 
+/* The table the walk read last, around the entry it used. */
+static void
+table_around(struct strbuf *b)
+{
+	const struct mconfig *c = engine_config(U.s->engine);
+	uint8_t raw[8];
+	struct verr ve;
+	uint64_t i, v, first, n;
+	unsigned k;
+
+	if (U.wlevel == 0 || c->pte > 8 || c->pt != PT_RADIX)
+		return;
+	n = (uint64_t)1 << c->split[U.wlevel - 1];
+	first = U.widx > 2 ? U.widx - 2 : 0;
+	sb_printf(b, "L%d table at 0x%llx:", U.wlevel,
+	    (unsigned long long)(U.wpa - U.widx * c->pte));
+	for (i = first; i < first + 5 && i < n; i++) {
+		if (engine_peek(U.s->engine, U.wpa - (U.widx - i) * c->pte,
+		    c->pte, raw, &ve) != 0)
+			return;
+		for (v = 0, k = c->pte; k > 0; k--)
+			v = (v << 8) | raw[k - 1];
+		sb_printf(b, " %s[%llu]=0x%llx", i == U.widx ? ">" : "",
+		    (unsigned long long)i, (unsigned long long)v);
+	}
+	sb_printf(b, "\n");
+}
+
 /* The walk pane: the 2D grid of a nested walk first, then the latest
  * steps of the access, as many as fit. */
 static void
@@ -477,6 +513,7 @@ draw_walk(void)
 	h = getmaxy(w) - 1;
 	sb_init(&b);
 	nested_grid(&b);
+	table_around(&b);
 	for (q = b.s; q != NULL && *q != '\0' && y < h; q = e ? e + 1 : NULL) {
 		e = strchr(q, '\n');
 		n = e ? (size_t)(e - q) : strlen(q);
