@@ -283,6 +283,11 @@ int	engine_peek(const struct engine *, uint64_t pa, uint64_t n,
  * 32 MiB). */
 void	engine_set_journal_limit(struct engine *, size_t);
 
+/* The names of the processes (of the OS in view) or of the guests
+ * ("process", "vm"), for completion; returns how many were stored. */
+size_t	engine_list(const struct engine *, const char *what,
+	    const char **out, size_t max);
+
 /* The running counters (compare, statistics). */
 struct engine_stats {
 	uint64_t accesses, tlb_hits, tlb_misses, refs, faults, writebacks;

@@ -1329,3 +1329,21 @@ engine_stats(const struct engine *e, struct engine_stats *st)
 	for (i = 0; i < N_EXIT_NAMES; i++)
 		st->exits_by[i] = m->r.exits_by[i];
 }
+
+size_t
+engine_list(const struct engine *e, const char *what, const char **out,
+    size_t max)
+{
+	const struct machine *m = e->m, *x = query_os(m);
+	size_t n = 0;
+	uint32_t i;
+
+	if (strcmp(what, "vm") == 0) {
+		for (i = 0; i < m->r.nvms && n < max; i++)
+			out[n++] = m->vms[i]->vmname;
+	} else
+		for (i = 0; i < x->r.nprocs && n < max; i++)
+			if (x->procs[i].live)
+				out[n++] = x->procs[i].name;
+	return n;
+}

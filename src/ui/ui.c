@@ -727,6 +727,8 @@ on_line(char *line)
 }
 
 /* Completion: command names, then what each takes. */
+static const char *const policies[] = { "policy=fifo", "policy=lru",
+	"policy=clock", "policy=opt", "policy=random", NULL };
 static const char *const *comp_list;
 static const char *comp_words[256];
 
@@ -769,8 +771,16 @@ complete(const char *text, int start, int end)
 		for (i = 0; cmd_table[i].name != NULL && n < 255; i++)
 			comp_words[n++] = cmd_table[i].name;
 	} else if (strcmp(first, "machine") == 0) {
-		for (i = 0; key_table[i].name != NULL && n < 255; i++)
+		for (i = 0; key_table[i].name != NULL && n < 240; i++)
 			comp_words[n++] = key_table[i].name;
+		for (i = 0; policies[i] != NULL; i++)
+			comp_words[n++] = policies[i];
+	} else if (strcmp(first, "switch") == 0 || strcmp(first, "share") == 0 ||
+	    (strcmp(first, "insn") == 0 && strstr(rl_line_buffer, "mov-cr3"))) {
+		n = engine_list(U.s->engine, "process", comp_words, 255);
+	} else if (strcmp(first, "vmlaunch") == 0 ||
+	    strcmp(first, "vmresume") == 0) {
+		n = engine_list(U.s->engine, "vm", comp_words, 255);
 	} else if (strcmp(first, "show") == 0) {
 		for (i = 0; engine_show_names[i] != NULL; i++)
 			comp_words[n++] = engine_show_names[i];
