@@ -106,6 +106,17 @@ if [ -f tests/keys.sh ]; then
 	fi
 fi
 
+# 0d. The screen, driven through tmux (tests/screen.sh; it skips itself
+#     when tmux is missing).
+if [ -f tests/screen.sh ]; then
+	if sh tests/screen.sh "$bin" >"$tmp/out" 2>&1; then
+		passed=$((passed + 1))
+	else
+		grep -v '^PASS' "$tmp/out" >"$tmp/err"
+		fail tests/screen.sh "the screen" "$tmp/err"
+	fi
+fi
+
 # 1. Every shipped scenario and lesson, and every example, checks clean.
 for f in scenarios/*.scenario lessons/*.lesson tests/examples/*.scenario; do
 	run "$timeout" --check "$f"
