@@ -7,7 +7,7 @@ keys=$(sed -n '/^} ui_keys\[\] = {/,/{ NULL, NULL }/p' src/ui/ui.c |
 section=$(sed -n '/^\.Sh KEYS/,/^\.Sh /p' man/vmscope.1)
 bad=0
 for k in $keys; do
-	echo "$section" | grep -q "Aq $k\\b" || {
+	echo "$section" | grep -q "Sy $k\\b" || {
 		echo "keys.sh: man/vmscope.1 KEYS lacks '$k'"
 		bad=1
 	}

@@ -1106,20 +1106,34 @@ show_frames(const struct machine *m, struct strbuf *b, size_t limit,
 		    ULL(r->vpn << m->c.page_bits), r->next ? " (shared)" : "",
 		    fr->use, fr->dirty);
 	}
+	/* frames above the pool, from the top down; a run of one guest's
+	 * memory is one line */
 	top = m->c.total_frames;
-	tlast = limit != 0 && m->r.ntframes > limit ? limit : m->r.ntframes;
-	for (f = 0; f < tlast; f++) {
+	tlast = 0;
+	for (f = 0; f < m->r.ntframes && (limit == 0 || tlast < limit); f++) {
 		t = tframe_at(m, top - 1 - f);
 		if (!t->first)
 			continue;
+		tlast++;
 		if (t->kind == TF_TABLE)
 			sb_printf(b, " 0x%llx table L%u of %s\n",
 			    ULL(top - 1 - f), t->level,
 			    m->procs[t->proc].name);
-		else if (t->kind == TF_GUEST || t->kind == TF_EPT)
-			sb_printf(b, " 0x%llx %s of the guest with vpid %u\n",
-			    ULL(top - 1 - f), t->kind == TF_GUEST ?
-			    "guest memory" : "EPT table", t->proc);
+		else if (t->kind == TF_GUEST) {
+			uint64_t g = f;
+
+			while (g + 1 < m->r.ntframes && tframe_at(m, top - 2 -
+			    g)->kind == TF_GUEST && tframe_at(m, top - 2 -
+			    g)->proc == t->proc)
+				g++;
+			sb_printf(b, " 0x%llx..0x%llx memory of the guest with "
+			    "vpid %u\n", ULL(top - 1 - g), ULL(top - 1 - f),
+			    t->proc);
+			f = g;
+		} else if (t->kind == TF_EPT || t->kind == TF_SHADOW)
+			sb_printf(b, " 0x%llx %s L%u of the guest with vpid "
+			    "%u\n", ULL(top - 1 - f), t->kind == TF_EPT ?
+			    "EPT table" : "shadow table", t->level, t->proc);
 		else
 			sb_printf(b, " 0x%llx %s\n", ULL(top - 1 - f),
 			    t->kind == TF_ANCHOR ? "hash anchor table" :

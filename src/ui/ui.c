@@ -360,7 +360,10 @@ draw_addr(void)
 
 	if (w == NULL)
 		return;
-	draw_box(w, "address");
+	snprintf(line, sizeof line, "address  (step %llu/%llu)",
+	    (unsigned long long)engine_position(U.s->engine),
+	    (unsigned long long)engine_end(U.s->engine));
+	draw_box(w, line);
 	wd = getmaxx(w) - 2;
 	vpn = q_num("vpn", &ok);
 	off = q_num("offset", &ok);
@@ -407,16 +410,23 @@ draw_addr(void)
 		snprintf(line + strlen(line), sizeof line - strlen(line),
 		    "L%u=%llu ", l, (unsigned long long)q_num(idx, &ok));
 	}
-	mvwprintw(w, 2, 1, "0x%llx: vpn 0x%llx off 0x%llx %s tlb %s  fault "
-	    "%s  ", (unsigned long long)va, (unsigned long long)vpn,
-	    (unsigned long long)off, line, q_word("tlb"), q_word("fault"));
-	if (okpa)
-		wprintw(w, "PA 0x%llx", (unsigned long long)pa);
-	else
-		wprintw(w, "PA ...");
-	wprintw(w, "  step %llu/%llu", (unsigned long long)
-	    engine_position(U.s->engine), (unsigned long long)
-	    engine_end(U.s->engine));
+	{
+		char l2[LINE_W];
+		int k = snprintf(l2, sizeof l2, "0x%llx: vpn 0x%llx off 0x%llx "
+		    "%s tlb %s  fault %s  ", (unsigned long long)va,
+		    (unsigned long long)vpn, (unsigned long long)off, line,
+		    q_word("tlb"), q_word("fault"));
+
+		if (k > 0 && (size_t)k < sizeof l2) {
+			if (okpa)
+				snprintf(l2 + k, sizeof l2 - (size_t)k,
+				    "PA 0x%llx", (unsigned long long)pa);
+			else
+				snprintf(l2 + k, sizeof l2 - (size_t)k,
+				    "PA ...");
+		}
+		mvwaddnstr(w, 2, 1, l2, wd);
+	}
 	wnoutrefresh(w);
 }
 
@@ -571,7 +581,7 @@ draw_keybar(void)
 	werase(U.keybar);
 	wattron(U.keybar, A_REVERSE);
 	mvwaddnstr(U.keybar, 0, 0, " F1 help  F10 step  F9 back  F6 zoom  "
-	    "Enter repeat  PgUp/PgDn log  ^L redraw  ^D quit ", COLS);
+	    "Enter repeat  PgUp/Dn log  ^L redraw  ^D quit ", COLS);
 	wattroff(U.keybar, A_REVERSE);
 	wnoutrefresh(U.keybar);
 }
@@ -583,9 +593,10 @@ draw_all(void)
 {
 	if (U.small) {
 		erase();
-		mvprintw(0, 0, "vmscope: the terminal is %dx%d; it needs at "
-		    "least %dx%d.", COLS, LINES, MIN_W, MIN_H);
-		mvprintw(1, 0, "Make it larger, or type quit.");
+		mvaddnstr(0, 0, "vmscope: the terminal is", COLS);
+		mvprintw(1, 0, "%dx%d; it needs at least", COLS, LINES);
+		mvprintw(2, 0, "%dx%d. Make it larger,", MIN_W, MIN_H);
+		mvaddnstr(3, 0, "or type quit.", COLS);
 		wnoutrefresh(stdscr);
 		draw_cmd();
 		doupdate();
@@ -645,7 +656,7 @@ layout(void)
 	}
 	pane_set(P_ADDR, 4, COLS, 0, 0);
 	r = a - 4;
-	narr = LINES >= 40 ? 6 : 4;
+	narr = LINES >= 40 ? 6 : 5;
 	if (LINES >= 40) {
 		mid1 = r * 2 / 5;
 		mid2 = r / 4;
@@ -936,6 +947,23 @@ play_file(const char *name, bool lesson)
 	log_add(msg, strlen(msg));
 }
 
+/* A line-drawing character as text: box-drawing in UTF-8, else ASCII. */
+static wchar_t
+acs_text(wchar_t c)
+{
+	static const char acs[] = "qxlkmjtuvwn";
+	static const wchar_t box[] = { 0x2500, 0x2502, 0x250c, 0x2510, 0x2514,
+		0x2518, 0x251c, 0x2524, 0x2534, 0x252c, 0x253c };
+	static const char ascii[] = "-|+++++++++";
+	const char *p = c > 0 && c < 128 ? strchr(acs, (int)c) : NULL;
+
+	if (p == NULL)
+		return c;
+	if (U.flags & UI_ASCII)
+		return (wchar_t)ascii[p - acs];
+	return box[p - acs];
+}
+
 static int
 ui_command(void *arg, const char *name, const char *argument, unsigned col)
 {
@@ -978,6 +1006,8 @@ ui_command(void *arg, const char *name, const char *argument, unsigned col)
 			if (getcchar(&cc[x], wc, &at, &pair, NULL) == ERR ||
 			    wc[0] == L'\0')
 				break;
+			if (at & A_ALTCHARSET)
+				wc[0] = acs_text(wc[0]);
 			memset(&st, 0, sizeof st);
 			k = wcrtomb(mb, wc[0], &st);
 			if (k != (size_t)-1)
@@ -1395,6 +1425,7 @@ ui_run(const char *file, unsigned flags)
 					(void)advance();
 			} else {
 				add_history(l);
+				using_history();
 				snprintf(U.last, sizeof U.last, "%s", l + i);
 				run_typed(l + i);
 			}
