@@ -876,11 +876,22 @@ show_stats(const struct machine *m, struct strbuf *b)
 	    r->accesses ? (double)r->cycles / (double)r->accesses : 0.0);
 }
 
+/* Hex digits of the widest page number of an address of bits bits (3
+ * at least, so that a column is as wide as its heading "frame"). */
+static int
+hex_digits(unsigned bits, unsigned page_bits)
+{
+	unsigned n = bits > page_bits ? bits - page_bits : 1;
+
+	return (n + 3) / 4 < 3 ? 3 : (int)((n + 3) / 4);
+}
+
 static void
 show_tlb(const struct machine *m, struct strbuf *b)
 {
 	const struct tlbe *t;
 	unsigned i, n = 0;
+	int vw, fw;
 
 	if (m->c.tlb == 0) {
 		sb_printf(b, "no TLB (tlb=0): every access walks the table\n");
@@ -890,17 +901,21 @@ show_tlb(const struct machine *m, struct strbuf *b)
 	    m->c.tlb, m->tlb_sets, m->tlb_sets == 1 ? "" : "s", m->tlb_ways,
 	    m->tlb_ways == 1 ? "" : "s", tlb_policy_name(m->c.tlb_policy),
 	    m->c.tlb_tags ? "on" : "off");
-	sb_printf(b, "set way vpid asid vpn                frame      rights "
-	    "d\n");
+	/* The vpn and frame columns are as wide as this machine's page
+	 * numbers, so that the table fits the screen's TLB pane. */
+	vw = hex_digits(m->c.va, m->c.page_bits);
+	fw = hex_digits(m->c.pa, m->c.page_bits);
+	sb_printf(b, "set way vpid asid %-*s %-*s rights d\n", vw + 2, "vpn",
+	    fw + 2, "frame");
 	for (i = 0; i < m->c.tlb; i++) {
 		t = &m->tlb[i];
 		if (!t->valid)
 			continue;
 		n++;
-		sb_printf(b, "%3u %3u %4u %4u 0x%-16llx 0x%-8llx %s%s%s%s %s\n",
+		sb_printf(b, "%3u %3u %4u %4u 0x%-*llx 0x%-*llx %s%s%s%s %s\n",
 		    i / m->tlb_ways, i % m->tlb_ways, t->vpid, t->asid,
-		    ULL(t->vpn),
-		    ULL(t->frame), "r", t->w ? "w" : "-", t->nx ? "-" : "x",
+		    vw, ULL(t->vpn),
+		    fw, ULL(t->frame), "r", t->w ? "w" : "-", t->nx ? "-" : "x",
 		    t->u ? "u" : "k", t->dirty ? "D" : ".");
 	}
 	if (n == 0)
