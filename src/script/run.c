@@ -1018,7 +1018,9 @@ run_line_at(struct session *s, const char *name, unsigned long lineno,
 		free(f->name);
 		f->name = n;
 	}
-	f->line = name != NULL ? lineno : f->line + 1;
+	/* Typed lines count on their own, so that a line typed between
+	 * the lines of a played file is named <stdin>:N of what was typed. */
+	f->line = name != NULL ? lineno : ++s->typed;
 	s->frame = f;
 	s->depth = 0;
 	if (lex_split(&f->lex, line, len, &e) != 0 ||

@@ -62,6 +62,7 @@ struct session {
 
 	struct run_frame *frame;	/* the innermost file, or stdin */
 	struct run_frame *input;	/* stdin (or the shell): lazily */
+	unsigned long typed;		/* lines typed so far (<stdin>:N) */
 	unsigned	 depth;		/* loads nested now */
 
 	bool		 stepwise;	/* the screen: a command only starts;

@@ -561,6 +561,14 @@ test_user_lines(void **state)
 	assert_int_equal(line("mapp 0"), -1);
 	has_line(err(), "<stdin>:7:1: unknown command 'mapp'; did you mean "
 	    "'map'?");
+	/* A played file's lines (the screen's player) are named by the
+	 * file and do not move the count of the lines typed. */
+	assert_int_equal(run_line_at(S, "l.lesson", 40, "bogus", 5), -1);
+	has_line(err(), "l.lesson:40:1: unknown command 'bogus' ('help' "
+	    "lists the commands)");
+	assert_int_equal(line("bogus"), -1);
+	has_line(err(), "<stdin>:8:1: unknown command 'bogus' ('help' lists "
+	    "the commands)");
 	assert_int_equal(line("quit"), 0);
 	assert_true(S->quit);
 	assert_int_equal(run_status(S), 2);
