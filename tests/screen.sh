@@ -624,5 +624,23 @@ see "F10 x3: the lesson's machine" "2 levels, TLB 4" address
 keys C-d
 exited 0
 
+# ---- 8: expect lines in a played file ----
+
+# A passing expect is checked in the same F10 as the lines before it; a
+# failing one stops the player with its error in the log.
+printf '%s\n' '> one' 'expect faults 0' '> two' 'expect faults 7' \
+    '> three' >"$tmp/work/expects.scenario"
+start expects 100x30 "$tmp/work" expects.scenario
+see "starts" "vmscope>"
+keys F10
+see "F10 passes a true expect on the way" "> two" log
+see "and stops at a false one" \
+    "expects.scenario:4: expected faults 7, got 0" log
+absent "not past it" "> three" log
+keys F10
+see "the next F10 goes on" "> three" log
+keys C-d
+exited 0
+
 echo "screen: $passed passed, $failed failed, $known known bugs"
 [ "$failed" -eq 0 ]

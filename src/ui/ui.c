@@ -92,6 +92,7 @@ static struct {
 	char *text;		/* the file played */
 	size_t textlen, off;
 	unsigned long lineno;
+	unsigned long errors;	/* error lines logged so far */
 	char fname[LINE_W];
 	bool paused;
 	int playing;		/* play: milliseconds between steps, or -1 */
@@ -170,6 +171,7 @@ sink_err(void *arg, const char *line, size_t len)
 	int n;
 
 	(void)arg;
+	U.errors++;
 	n = snprintf(buf, sizeof buf, "! %.*s", (int)len, line);
 	if (n > 0)
 		log_add(buf, (size_t)n < sizeof buf ? (size_t)n :
@@ -860,6 +862,7 @@ next_line(char *line, size_t size)
 }
 
 static void run_typed(const char *line);
+static void session_line(const char *line);
 
 /* One step for the user: a micro-step if an operation is under way or
  * steps can be redone, else the next line of the file (narrative is
@@ -869,6 +872,7 @@ advance(void)
 {
 	char line[4200];
 	const char *p;
+	unsigned long errors;
 
 	U.paused = false;
 	if (engine_busy(U.s->engine) || engine_has_future(U.s->engine))
@@ -889,6 +893,18 @@ advance(void)
 			return false;
 		}
 		U.fromfile = true;
+		/* An expect line changes nothing on the screen: it is checked
+		 * in the same step as the lines before it, and stops the
+		 * player only when it fails (its error is in the log). */
+		if (strncmp(p, "expect", 6) == 0 && (p[6] == ' ' ||
+		    p[6] == '\t')) {
+			errors = U.errors;
+			session_line(p);
+			U.fromfile = false;
+			if (U.errors == errors)
+				continue;
+			return true;
+		}
 		run_typed(p);
 		U.fromfile = false;
 		return true;
