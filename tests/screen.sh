@@ -594,6 +594,12 @@ see "starts" "vmscope>"
 stepped 22 "step 21/21" >/dev/null
 see "160x48: the frames pane" "pool: 64 frames" "physical memory"
 see "160x48: the frames pane lists the shadow tables" "0xfffffef" "physical memory"
+see "160x48: the guest's memory as one run of 16 frames" \
+    "0xffffff0..0xfffffff memory" "physical memory"
+see "160x48: in root mode the pt pane shows the guest's table" \
+    "root mode: the table of guest g" "page table"
+see "160x48: the guest's mapping in the pt pane" "0x401000 rw- user" \
+    "page table"
 # show frames in root mode lists all of them, in the log.
 type_text "interrupt"
 keys Enter

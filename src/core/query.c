@@ -1135,14 +1135,23 @@ show_frames(const struct machine *m, struct strbuf *b, size_t limit,
 			    ULL(top - 1 - f), t->level,
 			    m->procs[t->proc].name);
 		else if (t->kind == TF_GUEST) {
-			uint64_t g = f;
+			uint64_t g = f, h = f;
+			const struct tframe *u;
 
+			/* the run: the frames above that continue this
+			 * block (the scan skipped them), and the guest's
+			 * blocks below it */
+			while (h > 0 && (u = tframe_at(m, top - h))->kind ==
+			    TF_GUEST && u->proc == t->proc && !u->first)
+				h--;
 			while (g + 1 < m->r.ntframes && tframe_at(m, top - 2 -
 			    g)->kind == TF_GUEST && tframe_at(m, top - 2 -
 			    g)->proc == t->proc)
 				g++;
-			sb_printf(b, " 0x%llx..0x%llx memory of the guest with "
-			    "vpid %u\n", ULL(top - 1 - g), ULL(top - 1 - f),
+			sb_printf(b, " 0x%llx", ULL(top - 1 - g));
+			if (g != h)
+				sb_printf(b, "..0x%llx", ULL(top - 1 - h));
+			sb_printf(b, " memory of the guest with vpid %u\n",
 			    t->proc);
 			f = g;
 		} else if (t->kind == TF_EPT || t->kind == TF_SHADOW)
@@ -1257,8 +1266,16 @@ engine_show_n(const struct engine *e, const char *what, size_t limit,
 		show_stats(m, b);
 	else if (strcmp(what, "tlb") == 0)
 		show_tlb(m, b);
-	else if (strcmp(what, "pt") == 0)
-		show_pt(query_os(m), b, limit, l->vpn);
+	else if (strcmp(what, "pt") == 0) {
+		/* In root mode with no host process (the VMM handling an
+		 * exit), the guest last run is the table worth seeing. */
+		if (query_os(m) == m && os_cur(m) == NULL && m->r.guest != 0) {
+			sb_printf(b, "root mode: the table of guest %s, last "
+			    "run\n", m->vms[m->r.guest - 1]->vmname);
+			show_pt(m->vms[m->r.guest - 1], b, limit, l->vpn);
+		} else
+			show_pt(query_os(m), b, limit, l->vpn);
+	}
 	else if (strcmp(what, "frames") == 0)
 		show_frames(query_os(m), b, limit, near_frame);
 	else if (strcmp(what, "disk") == 0)
