@@ -219,6 +219,27 @@ untagged(const struct machine *g)
 	return !g->cpu->c.tlb_tags || !g->vmcs.ctl[CTL_VPID];
 }
 
+/* The VM entry micro-step back into guest g: non-root mode (an untagged
+ * TLB is flushed), or, for a trap-and-emulate guest, the return from
+ * the trap. */
+static void
+vm_entry(struct machine *m, struct machine *g, struct event *ev)
+{
+	ev->kind = EV_ENTRY;
+	ev->a = (uint64_t)(m->r.guest - 1);
+	ev->b = g->vmcs.guest_cr3;
+	if (g->cpumode == CPU_VTX) {
+		m->r.mode = MODE_NONROOT;
+		if (untagged(g)) {
+			ev->c = tlb_flush_all(g);
+			ev->flags = EVF_FREE;
+		}
+	} else {
+		ev->flags = EVF_MATCH;	/* return from a trap */
+		m->r.mode = MODE_GUEST;
+	}
+}
+
 /* Repair the first malformed EPT entry on gfn's path. */
 static uint64_t
 ept_repair(struct machine *g, uint64_t gfn)
@@ -374,19 +395,7 @@ vmx_step_exit(struct engine *e, const struct op *o, struct event *ev)
 		m->r.phase = PH_ENTRY;
 		break;
 	default:	/* PH_ENTRY */
-		ev->kind = EV_ENTRY;
-		ev->a = (uint64_t)(m->r.guest - 1);
-		ev->b = g->vmcs.guest_cr3;
-		if (g->cpumode == CPU_VTX) {
-			m->r.mode = MODE_NONROOT;
-			if (untagged(g)) {
-				ev->c = tlb_flush_all(g);
-				ev->flags = EVF_FREE;
-			}
-		} else {
-			ev->flags = EVF_MATCH;	/* return from a trap */
-			m->r.mode = MODE_GUEST;
-		}
+		vm_entry(m, g, ev);
 		J(g, &g->vmcs, sizeof g->vmcs);
 		g->vmcs.host_cr3 = m->r.cur ? m->procs[m->r.cur - 1].root <<
 		    m->c.page_bits : 0;
@@ -1066,19 +1075,7 @@ vmx_step_trap(struct engine *e, struct event *ev)
 		m->r.tphase = 2;
 		break;
 	default:
-		ev->kind = EV_ENTRY;
-		ev->a = (uint64_t)(m->r.guest - 1);
-		ev->b = g->vmcs.guest_cr3;
-		if (g->cpumode == CPU_VTX) {
-			m->r.mode = MODE_NONROOT;
-			if (untagged(g)) {
-				ev->c = tlb_flush_all(g);
-				ev->flags = EVF_FREE;
-			}
-		} else {
-			ev->flags = EVF_MATCH;
-			m->r.mode = MODE_GUEST;
-		}
+		vm_entry(m, g, ev);
 		m->r.tphase = 0;
 		break;
 	}
