@@ -440,6 +440,7 @@ see "79x24: the message says what to do" "or type quit."
 t resize-window -t "$S" -x 100 -y 30
 counter "100x30 again: the panes" "step 12/12"
 see "100x30 again: the TLB pane" "TLB: 4 entries" TLB
+see "100x30: a TLB entry fits, rights and all" "0x401   0x0     rwxu" TLB
 see "100x30 again: the key bar" "F10 step  F9 back"
 
 # 5. quit, with a history file in XDG_STATE_HOME.

@@ -905,15 +905,18 @@ show_tlb(const struct machine *m, struct strbuf *b)
 	 * numbers, so that the table fits the screen's TLB pane. */
 	vw = hex_digits(m->c.va, m->c.page_bits);
 	fw = hex_digits(m->c.pa, m->c.page_bits);
-	sb_printf(b, "set way vpid asid %-*s %-*s rights d\n", vw + 2, "vpn",
-	    fw + 2, "frame");
+	/* the VPID column only once there are guests to tell apart */
+	sb_printf(b, "set way %sasid %-*s %-*s rights d\n", m->r.nvms ?
+	    "vpid " : "", vw + 2, "vpn", fw + 2, "frame");
 	for (i = 0; i < m->c.tlb; i++) {
 		t = &m->tlb[i];
 		if (!t->valid)
 			continue;
 		n++;
-		sb_printf(b, "%3u %3u %4u %4u 0x%-*llx 0x%-*llx %s%s%s%s %s\n",
-		    i / m->tlb_ways, i % m->tlb_ways, t->vpid, t->asid,
+		sb_printf(b, "%3u %3u ", i / m->tlb_ways, i % m->tlb_ways);
+		if (m->r.nvms)
+			sb_printf(b, "%4u ", t->vpid);
+		sb_printf(b, "%4u 0x%-*llx 0x%-*llx %s%s%s%s %s\n", t->asid,
 		    vw, ULL(t->vpn),
 		    fw, ULL(t->frame), "r", t->w ? "w" : "-", t->nx ? "-" : "x",
 		    t->u ? "u" : "k", t->dirty ? "D" : ".");
