@@ -349,8 +349,12 @@ walk() {
 	see "walk: the TLB probe misses" "TLB probe asid 1 vpn 0x401 set 0: miss" walk
 	keys F10		# [7] walk L1
 	see "walk: lists walk L1" "walk L1: entry 1" walk
+	see "walk: the L1 entry used, field by field" \
+	    "entry 0xffffe027: frame 0xffffe | A 1 U 1" walk
 	keys F10 F10		# [8] walk L2, [9] TLB fill
 	see "walk: walk L2" "walk L2: entry 1" walk
+	see "walk: the leaf entry, its dirty bit clear after a read" \
+	    "entry 0x27: frame 0x0 | D 0 A 1 U 1 W 1 P 1" walk
 	see "TLB: the entry filled" "0x401" TLB
 	keys F10		# [10] read pa
 	see "address: the PA after the read" "PA 0x234" address

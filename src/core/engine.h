@@ -278,6 +278,10 @@ int	engine_show_n(const struct engine *, const char *what, size_t limit,
 	    struct strbuf *, struct verr *);
 int	engine_peek(const struct engine *, uint64_t pa, uint64_t n,
 	    uint8_t *out, struct verr *);
+/* A page-table entry of the machine's format, field by field: the frame
+ * it names and each bit the machine models (the walk pane's decode). */
+void	engine_entry_text(const struct engine *, uint64_t entry,
+	    unsigned level, struct strbuf *);
 
 /* Bytes of undo journal kept before a checkpoint is taken (default
  * 32 MiB). */

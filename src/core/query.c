@@ -1291,6 +1291,28 @@ engine_show_n(const struct engine *e, const char *what, size_t limit,
 	return 0;
 }
 
+void
+engine_entry_text(const struct engine *e, uint64_t entry, unsigned level,
+    struct strbuf *b)
+{
+	const struct machine *m = e->m;
+	uint64_t frame = pt_next(m, entry) >> m->c.page_bits;
+
+	if (m->c.format != FMT_X86) {
+		sb_printf(b, "entry 0x%llx: V %d | frame 0x%llx\n",
+		    ULL(entry), (entry & m->valid_bit) != 0, ULL(frame));
+		return;
+	}
+	sb_printf(b, "entry 0x%llx:", ULL(entry));
+	if (m->has_nx)
+		sb_printf(b, " NX %d |", (entry & X86_NX) != 0);
+	sb_printf(b, " frame 0x%llx |", ULL(frame));
+	if (level == m->levels)		/* dirty: a leaf's bit only */
+		sb_printf(b, " D %d", (entry & X86_D) != 0);
+	sb_printf(b, " A %d U %d W %d P %d\n", (entry & X86_A) != 0,
+	    (entry & X86_U) != 0, (entry & X86_W) != 0, (entry & X86_P) != 0);
+}
+
 /* ---- a fingerprint of the state, for tests of back ---- */
 
 static uint64_t

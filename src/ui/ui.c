@@ -486,7 +486,7 @@ table_around(struct strbuf *b)
 	const struct mconfig *c = engine_config(U.s->engine);
 	uint8_t raw[8];
 	struct verr ve;
-	uint64_t i, v, first, n;
+	uint64_t i, v, first, n, used = 0;
 	unsigned k;
 
 	if (U.wlevel == 0 || c->pte > 8 || c->pt != PT_RADIX)
@@ -503,8 +503,11 @@ table_around(struct strbuf *b)
 			v = (v << 8) | raw[k - 1];
 		sb_printf(b, " %s[%llu]=0x%llx", i == U.widx ? ">" : "",
 		    (unsigned long long)i, (unsigned long long)v);
+		if (i == U.widx)
+			used = v;
 	}
 	sb_printf(b, "\n");
+	engine_entry_text(U.s->engine, used, (unsigned)U.wlevel, b);
 }
 
 /* The walk pane: the 2D grid of a nested walk first, then the latest

@@ -479,6 +479,45 @@ test_back_guests(void **state)
 	check_back_guest(MMU_SHADOW, true, 8192);
 }
 
+/* The walk pane's decode of an entry: x86 (with NX on a 48-bit machine)
+ * and simple (valid bit on top, frame below). */
+static void
+test_entry_text(void **state)
+{
+	struct mconfig c;
+	struct engine *e;
+	struct strbuf b;
+
+	(void)state;
+	th_config(&c, 48, 40, 16);
+	e = th_engine(&c);
+	sb_init(&b);
+	engine_entry_text(e, 0x8000000000005067ull, 4, &b);
+	assert_string_equal(b.s, "entry 0x8000000000005067: NX 1 | frame "
+	    "0x5 | D 1 A 1 U 1 W 1 P 1\n");
+	sb_free(&b);
+	sb_init(&b);
+	engine_entry_text(e, 0x3003ull, 1, &b);	/* not a leaf: no D */
+	assert_string_equal(b.s, "entry 0x3003: NX 0 | frame 0x3 | A 0 U 0 "
+	    "W 1 P 1\n");
+	sb_free(&b);
+	engine_free(e);
+
+	mcfg_init(&c);
+	c.va = 16;
+	c.pa = 16;
+	c.page = 64;
+	c.frames = 16;
+	e = th_engine(&c);
+	assert_int_equal(engine_config(e)->format, FMT_SIMPLE);
+	sb_init(&b);
+	/* 10 frame bits, 2-byte entries: the valid bit is bit 15 */
+	engine_entry_text(e, 0x8007ull, 2, &b);
+	assert_string_equal(b.s, "entry 0x8007: V 1 | frame 0x7\n");
+	sb_free(&b);
+	engine_free(e);
+}
+
 int
 main(void)
 {
@@ -494,6 +533,7 @@ main(void)
 		cmocka_unit_test(test_quiet_values),
 		cmocka_unit_test(test_refused_keeps_future),
 		cmocka_unit_test(test_back_guests),
+		cmocka_unit_test(test_entry_text),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
