@@ -186,7 +186,7 @@ test check: deps
 
 test-all:
 	@$(call group,layering,tests/layering.sh)
-	@$(MAKE) $(SUBMAKE_FLAGS) $(BIN) $(UNIT_BINS)
+	@$(MAKE) $(SUBMAKE_FLAGS) $(BIN) $(UNIT_BINS) $(BENCH_BINS)
 	@$(call group,unit tests,tests/run-unit.sh $(UNIT_BINS))
 	@$(call group,scenarios,tests/run-scenarios.sh ./$(BIN))
 	@$(MAKE) $(SUBMAKE_FLAGS) asan

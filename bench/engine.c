@@ -29,6 +29,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "bench.h"
 #include "core/engine.h"
 
 #define STATS_RUNS	3u	/* journal-off runs; the fastest is shown */
@@ -49,15 +50,6 @@ struct script {
 
 /* ------------------------------------------------------------------ */
 /* Clock and memory */
-
-static double
-now(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
 
 static double
 peak_rss_mib(void)
@@ -121,18 +113,6 @@ word_is(const char *p, const char *q, const char *w)
 	size_t n = strlen(w);
 
 	return (size_t)(q - p) == n && memcmp(p, w, n) == 0;
-}
-
-static int
-hexval(int ch)
-{
-	if (ch >= '0' && ch <= '9')
-		return ch - '0';
-	if (ch >= 'a' && ch <= 'f')
-		return ch - 'a' + 10;
-	if (ch >= 'A' && ch <= 'F')
-		return ch - 'A' + 10;
-	return -1;
 }
 
 /* A number (decimal or 0x hex, with an optional K, M or G) filling
