@@ -153,8 +153,21 @@ snap_all() {
 }
 
 # pane TITLE: the inside of the pane whose title starts with TITLE, from
-# the last capture, one line a row (nothing if there is no such pane).
+# the last capture, one line a row (nothing if there is no such pane),
+# then its lines again with the wrapped ones joined (a row that starts
+# with spaces continues the one above), so that a check finds a line
+# however the pane's width wrapped it.
 pane() {
+	pane_rows "$1"
+	pane_rows "$1" | awk '
+	{ sub(/ +$/, "") }
+	/^  / && NR > 1 { sub(/^ +/, ""); line = line " " $0; next }
+	NR > 1 { print line }
+	{ line = $0 }
+	END { if (NR > 0) print line }'
+}
+
+pane_rows() {
 	awk -v t="$1" '
 	{ row[NR] = $0 }
 	END {
@@ -626,7 +639,7 @@ start lesson 100x30 "$tmp/work"
 see "starts on the first lesson" "01-virtual-memory.lesson. F10 steps" log
 keys F10
 see "F10: the lesson's first narration, in the log" \
-    "> Lesson 1: virtual memory" log
+    "> memory, or the operating system's." log
 see "F10: the lesson's first narration, in the narration pane" \
     "memory, or the operating system's." narration
 see "the lesson pauses" "paused: F10 goes on"

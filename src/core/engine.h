@@ -272,16 +272,20 @@ void	sb_putn(struct strbuf *, const char *, size_t);
 extern const char *const engine_show_names[];	/* NULL-terminated */
 int	engine_show(const struct engine *, const char *what, struct strbuf *,
 	    struct verr *);
-/* The same, at most about limit lines of pages or frames, around the
- * ones in view (0: all) - for a pane. */
+/* The same for a pane: at most about limit lines of pages or frames,
+ * around the ones in view (0: all), and rows no wider than width
+ * columns where a narrower form exists (the TLB; 0: any width). */
 int	engine_show_n(const struct engine *, const char *what, size_t limit,
-	    struct strbuf *, struct verr *);
+	    size_t width, struct strbuf *, struct verr *);
 int	engine_peek(const struct engine *, uint64_t pa, uint64_t n,
 	    uint8_t *out, struct verr *);
 /* A page-table entry of the machine's format, field by field: the frame
  * it names and each bit the machine models (the walk pane's decode). */
 void	engine_entry_text(const struct engine *, uint64_t entry,
 	    unsigned level, struct strbuf *);
+/* The same for an EPT (or NPT) entry: the host frame and R W X. */
+void	engine_ept_entry_text(const struct engine *, uint64_t entry,
+	    struct strbuf *);
 
 /* Bytes of undo journal kept before a checkpoint is taken (default
  * 32 MiB). */

@@ -886,40 +886,78 @@ hex_digits(unsigned bits, unsigned page_bits)
 	return (n + 3) / 4 < 3 ? 3 : (int)((n + 3) / 4);
 }
 
+/* Digits of n in base 10. */
+static int
+dec_digits(unsigned n)
+{
+	int d = 1;
+
+	while (n >= 10) {
+		n /= 10;
+		d++;
+	}
+	return d;
+}
+
+/* The TLB, a row per valid entry.  A pane narrower than the full rows
+ * gets the compact form: no set column when there is one set, a
+ * shorter heading. */
 static void
-show_tlb(const struct machine *m, struct strbuf *b)
+show_tlb(const struct machine *m, struct strbuf *b, size_t width)
 {
 	const struct tlbe *t;
 	unsigned i, n = 0;
-	int vw, fw;
+	int vw, fw, sw, ww, full;
+	bool compact, setcol = true;
 
 	if (m->c.tlb == 0) {
 		sb_printf(b, "no TLB (tlb=0): every access walks the table\n");
 		return;
 	}
-	sb_printf(b, "TLB: %u entries, %u set%s of %u way%s, %s, tags %s\n",
-	    m->c.tlb, m->tlb_sets, m->tlb_sets == 1 ? "" : "s", m->tlb_ways,
-	    m->tlb_ways == 1 ? "" : "s", tlb_policy_name(m->c.tlb_policy),
-	    m->c.tlb_tags ? "on" : "off");
 	/* The vpn and frame columns are as wide as this machine's page
 	 * numbers, so that the table fits the screen's TLB pane. */
 	vw = hex_digits(m->c.va, m->c.page_bits);
 	fw = hex_digits(m->c.pa, m->c.page_bits);
+	sw = dec_digits(m->tlb_sets - 1);
+	ww = dec_digits(m->tlb_ways - 1);
+	sw = sw < 3 ? 3 : sw;
+	ww = ww < 3 ? 3 : ww;
+	full = sw + 1 + ww + 1 + (m->r.nvms ? 5 : 0) + 5 + vw + 3 + fw + 3 +
+	    8;
+	compact = width != 0 && (size_t)full > width;
+	if (compact) {
+		setcol = m->tlb_sets > 1;
+		sb_printf(b, "TLB: %u set%s x %u way%s, %s%s\n", m->tlb_sets,
+		    m->tlb_sets == 1 ? "" : "s", m->tlb_ways,
+		    m->tlb_ways == 1 ? "" : "s",
+		    tlb_policy_name(m->c.tlb_policy), m->c.tlb_tags ?
+		    ", tagged" : "");
+	} else
+		sb_printf(b, "TLB: %u entries, %u set%s of %u way%s, %s, tags "
+		    "%s\n", m->c.tlb, m->tlb_sets, m->tlb_sets == 1 ? "" : "s",
+		    m->tlb_ways, m->tlb_ways == 1 ? "" : "s",
+		    tlb_policy_name(m->c.tlb_policy), m->c.tlb_tags ? "on" :
+		    "off");
+	if (setcol)
+		sb_printf(b, "%-*s ", sw, "set");
 	/* the VPID column only once there are guests to tell apart */
-	sb_printf(b, "set way %sasid %-*s %-*s rights d\n", m->r.nvms ?
-	    "vpid " : "", vw + 2, "vpn", fw + 2, "frame");
+	sb_printf(b, "%-*s %sasid %-*s %-*s %s d\n", ww, "way",
+	    m->r.nvms ? "vpid " : "", vw + 2, "vpn", fw + 2, "frame",
+	    compact ? "perm" : "rights");
 	for (i = 0; i < m->c.tlb; i++) {
 		t = &m->tlb[i];
 		if (!t->valid)
 			continue;
 		n++;
-		sb_printf(b, "%3u %3u ", i / m->tlb_ways, i % m->tlb_ways);
+		if (setcol)
+			sb_printf(b, "%*u ", sw, i / m->tlb_ways);
+		sb_printf(b, "%*u ", ww, i % m->tlb_ways);
 		if (m->r.nvms)
 			sb_printf(b, "%4u ", t->vpid);
-		sb_printf(b, "%4u 0x%-*llx 0x%-*llx %s%s%s%s %s\n", t->asid,
-		    vw, ULL(t->vpn),
-		    fw, ULL(t->frame), "r", t->w ? "w" : "-", t->nx ? "-" : "x",
-		    t->u ? "u" : "k", t->dirty ? "D" : ".");
+		sb_printf(b, "%4u 0x%-*llx 0x%-*llx %s%s%s%s %s%s\n", t->asid,
+		    vw, ULL(t->vpn), fw, ULL(t->frame), "r",
+		    t->w ? "w" : "-", t->nx ? "-" : "x", t->u ? "u" : "k",
+		    compact ? "" : "  ", t->dirty ? "D" : ".");
 	}
 	if (n == 0)
 		sb_printf(b, "(empty)\n");
@@ -1253,12 +1291,12 @@ int
 engine_show(const struct engine *e, const char *what, struct strbuf *b,
     struct verr *err)
 {
-	return engine_show_n(e, what, 0, b, err);
+	return engine_show_n(e, what, 0, 0, b, err);
 }
 
 int
 engine_show_n(const struct engine *e, const char *what, size_t limit,
-    struct strbuf *b, struct verr *err)
+    size_t width, struct strbuf *b, struct verr *err)
 {
 	const struct machine *m = e->m;
 	const struct last *l = &m->r.last;
@@ -1268,7 +1306,7 @@ engine_show_n(const struct engine *e, const char *what, size_t limit,
 	if (strcmp(what, "stats") == 0)
 		show_stats(m, b);
 	else if (strcmp(what, "tlb") == 0)
-		show_tlb(m, b);
+		show_tlb(m, b, width);
 	else if (strcmp(what, "pt") == 0) {
 		/* In root mode with no host process (the VMM handling an
 		 * exit), the guest last run is the table worth seeing. */
@@ -1311,6 +1349,22 @@ engine_entry_text(const struct engine *e, uint64_t entry, unsigned level,
 		sb_printf(b, " D %d", (entry & X86_D) != 0);
 	sb_printf(b, " A %d U %d W %d P %d\n", (entry & X86_A) != 0,
 	    (entry & X86_U) != 0, (entry & X86_W) != 0, (entry & X86_P) != 0);
+}
+
+void
+engine_ept_entry_text(const struct engine *e, uint64_t entry,
+    struct strbuf *b)
+{
+	const struct machine *m = e->m;
+	uint64_t frame = pt_next(m, entry) >> m->c.page_bits;
+
+	if (m->c.format != FMT_X86) {
+		engine_entry_text(e, entry, (unsigned)m->levels, b);
+		return;
+	}
+	sb_printf(b, "EPT entry 0x%llx: host frame 0x%llx | X %d W %d R "
+	    "%d\n", ULL(entry), ULL(frame), (entry & 4) != 0,
+	    (entry & 2) != 0, (entry & 1) != 0);
 }
 
 /* ---- a fingerprint of the state, for tests of back ---- */

@@ -37,7 +37,7 @@
 
 #define LOG_MAX		2000
 #define WALK_MAX	64
-#define NARR_MAX	6
+#define NARR_MAX	16
 #define LINE_W		512
 #define MIN_W		80
 #define MIN_H		24
@@ -87,7 +87,10 @@ static struct {
 	struct wline walk[WALK_MAX];
 	int nwalk;
 	char narr[NARR_MAX][LINE_W];
-	int nnarr;
+	int nnarr;		/* narration since the last pause */
+	bool narr_new;		/* a pause was reached: the next line starts
+				 * a new paragraph */
+	int narr_h;		/* the narration pane's rows, 0 none */
 
 	char *text;		/* the file played */
 	size_t textlen, off;
@@ -99,9 +102,12 @@ static struct {
 
 	char last[4096];	/* the last command, for Enter */
 	bool fromfile;		/* the line comes from the file played */
-	char tlbmark[40];	/* " 0x<vpn> " of the last probe */
+	long tlbset, tlbway;	/* the entry the last probe hit or filled,
+				 * -1 none */
 	uint64_t wpa, widx;	/* the last entry the walk read, its index */
 	int wlevel;		/* its level, 0 none */
+	uint16_t wkind;		/* EV_WALK, EV_GWALK or EV_NWALK */
+	bool wshadow;		/* EV_WALK of a shadow table */
 	int pending;
 	bool have_pending;
 	char *ready;		/* a line readline finished */
@@ -143,6 +149,12 @@ log_add(const char *s, size_t n)
 static void
 narr_add(const char *s, size_t n)
 {
+	if (U.narr_new) {
+		U.nnarr = 0;
+		U.narr_new = false;
+	}
+	if (U.nnarr == 0 && n == 0)
+		return;		/* a paragraph starts with its text */
 	if (U.nnarr == NARR_MAX) {
 		memmove(U.narr[0], U.narr[1], sizeof U.narr[0] *
 		    (NARR_MAX - 1));
@@ -186,17 +198,21 @@ on_event(void *arg, const struct engine *e, const struct event *ev)
 	(void)arg;
 	if (ev->kind == EV_SPLIT || U.nwalk == WALK_MAX)
 		U.nwalk = 0;
-	if (ev->kind == EV_WALK && ev->e == 0) {
+	if (ev->kind == EV_WALK || ev->kind == EV_GWALK ||
+	    ev->kind == EV_NWALK) {
 		U.wpa = ev->a;
-		U.widx = ev->c;
+		U.widx = ev->kind == EV_WALK ? ev->c : ev->d;
 		U.wlevel = ev->level;
+		U.wkind = ev->kind;
+		U.wshadow = ev->kind == EV_WALK && ev->e != 0;
 	} else if (ev->kind == EV_SPLIT)
 		U.wlevel = 0;
-	if (ev->kind == EV_TLB_HIT || ev->kind == EV_TLB_FILL)
-		snprintf(U.tlbmark, sizeof U.tlbmark, " 0x%llx ",
-		    (unsigned long long)ev->a);
+	if (ev->kind == EV_TLB_HIT || ev->kind == EV_TLB_FILL) 	{
+		U.tlbset = (long)ev->c;
+		U.tlbway = (long)ev->d;
+	}
 	else if (ev->kind == EV_SPLIT)
-		U.tlbmark[0] = '\0';
+		U.tlbset = U.tlbway = -1;
 	U.walk[U.nwalk].step = ev->step;
 	U.walk[U.nwalk].kind = ev->kind;
 	U.walk[U.nwalk].level = ev->level;
@@ -246,13 +262,12 @@ draw_box(WINDOW *w, const char *title)
 	}
 }
 
-/* A line, clipped, with a second cue for what matters: bold plus a
- * colour when there is one. */
-static void
-put_line(WINDOW *w, int y, const char *s)
+/* The attribute of a line: a second cue (bold, plus a colour when
+ * there is one) for what matters. */
+static attr_t
+line_attr(const char *s)
 {
-	int wd = getmaxx(w) - 2, pair = 0;
-	attr_t at = 0;
+	int pair = 0;
 
 	if (strstr(s, "miss") || strstr(s, "fault") || strstr(s, "! "))
 		pair = 1;
@@ -261,8 +276,86 @@ put_line(WINDOW *w, int y, const char *s)
 	else if (strstr(s, "VM exit") || strstr(s, "VM entry") ||
 	    strstr(s, "VMM") || strstr(s, "#VMEXIT"))
 		pair = 3;
-	if (pair != 0)
-		at = A_BOLD | (U.color ? COLOR_PAIR(pair) : 0);
+	if (pair == 0)
+		return 0;
+	return A_BOLD | (U.color ? COLOR_PAIR(pair) : 0);
+}
+
+/* The bytes of s that go on one row of wd columns: all of it if it
+ * fits, else up to the last space past the middle, else wd bytes (not
+ * cutting a UTF-8 sequence). */
+static size_t
+wrap_len(const char *s, int wd)
+{
+	size_t n = strlen(s), k;
+
+	if (wd <= 0)
+		return n;
+	if (n <= (size_t)wd)
+		return n;
+	for (k = (size_t)wd; k > (size_t)wd / 2; k--)
+		if (s[k] == ' ')
+			return k;
+	for (k = (size_t)wd; k > 1 && ((unsigned char)s[k] & 0xc0) == 0x80;
+	    k--)
+		;
+	return k;
+}
+
+/* Continuation rows are indented two past the line's own indent. */
+static int
+wrap_indent(const char *s, int wd)
+{
+	int i = 0;
+
+	while (s[i] == ' ')
+		i++;
+	i += 2;
+	return i < wd / 3 ? i : 0;
+}
+
+/* Draw s from row y of w, wrapped at the pane's width, its rows that
+ * fall in ymin..ymax-1; with draw false only count.  Returns the rows
+ * it takes. */
+static int
+wrap_rows(WINDOW *w, int y, int ymin, int ymax, const char *s, bool draw)
+{
+	int wd = getmaxx(w) - 2, ind = wrap_indent(s, wd), rows = 0, cw = wd;
+	attr_t at = draw ? line_attr(s) : 0;
+	size_t k;
+
+	if (wd <= 0)
+		return 1;
+	if (draw)
+		wattron(w, at);
+	do {
+		k = wrap_len(s, cw);
+		if (draw && y + rows >= ymin && y + rows < ymax)
+			mvwaddnstr(w, y + rows, 1 + (rows ? ind : 0), s, (int)k);
+		rows++;
+		s += k;
+		while (*s == ' ')
+			s++;
+		cw = wd - ind;
+	} while (*s != '\0');
+	if (draw)
+		wattroff(w, at);
+	return rows;
+}
+
+static int
+wrap_line(WINDOW *w, int y, int ymax, const char *s, bool draw)
+{
+	return wrap_rows(w, y, y, ymax, s, draw);
+}
+
+/* A line on one row, clipped. */
+static void
+put_line(WINDOW *w, int y, const char *s)
+{
+	int wd = getmaxx(w) - 2;
+	attr_t at = line_attr(s);
+
 	if (wd <= 0)
 		return;
 	wattron(w, at);
@@ -270,14 +363,64 @@ put_line(WINDOW *w, int y, const char *s)
 	wattroff(w, at);
 }
 
-/* Text (lines separated by \n) into a boxed pane, from line skip. */
+/* Lines (an array of n) into rows y..ymax-1 of w, wrapped: as many of
+ * the latest as fit, the last at the bottom.  The first of them, when
+ * it does not fit whole, loses its top rows with cut (a log, as a
+ * terminal scrolls), else its bottom rows (a list of steps, where a
+ * line's start says what it is). */
+static void
+wrap_bottom(WINDOW *w, int y, int ymax, const char *const *line, int n,
+    bool cut)
+{
+	int i, rows = 0, top = y, r = 0;
+
+	for (i = n; i > 0 && rows < ymax - y; i--) {
+		r = wrap_line(w, 0, 0, line[i - 1], false);
+		rows += r;
+	}
+	if (rows > ymax - y) {
+		if (cut)
+			y -= rows - (ymax - y);	/* starts above the pane */
+		else {
+			/* its first rows, those the others leave */
+			int keep = r - (rows - (ymax - y));
+
+			(void)wrap_rows(w, y, y, y + keep, line[i], true);
+			y += keep;
+			i++;
+		}
+	}
+	for (; i < n && y < ymax; i++)
+		y += wrap_rows(w, y, top, ymax, line[i], true);
+}
+
+/* Whether a row of the TLB view (set and way, or only the way when
+ * there is one set) is the entry the last probe hit or filled. */
+static bool
+tlb_row_marked(const char *line, int cols)
+{
+	char *end;
+	unsigned long set = 0, way;
+
+	if (U.tlbway < 0)
+		return false;
+	if (cols == 2) {
+		set = strtoul(line, &end, 10);
+		line = end;
+	}
+	way = strtoul(line, &end, 10);
+	return end != line && (long)set == U.tlbset && (long)way == U.tlbway;
+}
+
+/* Text (lines separated by \n) into a boxed pane, from line skip,
+ * wrapped (the TLB, a table, is clipped: it has a narrow form). */
 static void
 draw_text(enum pane p, const char *title, const char *text, size_t skip)
 {
 	WINDOW *w = U.pw[p];
 	const char *q, *e;
 	char line[LINE_W];
-	int y = 1, h;
+	int y = 1, h, cols = 0;
 	size_t n, i = 0;
 
 	if (w == NULL)
@@ -294,16 +437,22 @@ draw_text(enum pane p, const char *title, const char *text, size_t skip)
 			n = sizeof line - 1;
 		memcpy(line, q, n);
 		line[n] = '\0';
-		if (p == P_TLB && U.tlbmark[0] != '\0' && strstr(line,
-		    U.tlbmark) != NULL) {
+		if (p == P_TLB && (strncmp(line, "set ", 4) == 0 ||
+		    strncmp(line, "way ", 4) == 0))
+			cols = line[0] == 's' ? 2 : 1;	/* the heading */
+		else if (p == P_TLB && cols != 0 && tlb_row_marked(line,
+		    cols)) {
 			/* the entry the last probe hit or filled */
 			wattron(w, A_REVERSE);
 			mvwaddnstr(w, y++, 1, line, getmaxx(w) - 2);
 			wattroff(w, A_REVERSE);
 			continue;
 		}
-		put_line(w, y++, line[0] == ' ' && line[1] == ' ' ? line + 2 :
-		    line);
+		if (p == P_TLB)
+			put_line(w, y++, line);
+		else
+			y += wrap_line(w, y, h, line[0] == ' ' && line[1] ==
+			    ' ' ? line + 2 : line, true);
 	}
 	wnoutrefresh(w);
 }
@@ -317,8 +466,8 @@ draw_show(enum pane p, const char *what, const char *title)
 	if (U.pw[p] == NULL)
 		return;
 	sb_init(&b);
-	if (engine_show_n(U.s->engine, what, (size_t)getmaxy(U.pw[p]), &b,
-	    &ve) != 0)
+	if (engine_show_n(U.s->engine, what, (size_t)getmaxy(U.pw[p]),
+	    (size_t)getmaxx(U.pw[p]) - 2, &b, &ve) != 0)
 		sb_printf(&b, "%s", ve.msg);
 	draw_text(p, title, b.s != NULL ? b.s : "", 0);
 	sb_free(&b);
@@ -356,7 +505,7 @@ draw_addr(void)
 	WINDOW *w = U.pw[P_ADDR];
 	char line[LINE_W], idx[16];
 	uint64_t va, vpn, off, pa;
-	bool ok, okpa;
+	bool ok, okpa, pa_row1;
 	int x, wd, i, bits;
 	unsigned l;
 
@@ -406,6 +555,16 @@ draw_addr(void)
 		if (c->pt == PT_INVERTED && l < c->levels)
 			l = c->levels - 1;
 	}
+	/* the physical address after the bits when it fits there, else at
+	 * the end of the second row */
+	if (okpa)
+		snprintf(line, sizeof line, "  -> PA 0x%llx",
+		    (unsigned long long)pa);
+	else
+		snprintf(line, sizeof line, "  -> PA ...");
+	pa_row1 = x + (int)strlen(line) <= wd;
+	if (pa_row1)
+		mvwaddstr(w, 1, x, line);
 	line[0] = '\0';
 	for (l = 1; l <= c->levels && c->pt == PT_RADIX; l++) {
 		snprintf(idx, sizeof idx, "index.%u", l);
@@ -419,7 +578,7 @@ draw_addr(void)
 		    (unsigned long long)vpn, (unsigned long long)off, line,
 		    q_word("tlb"), q_word("fault"));
 
-		if (k > 0 && (size_t)k < sizeof l2) {
+		if (k > 0 && (size_t)k < sizeof l2 && !pa_row1) {
 			if (okpa)
 				snprintf(l2 + k, sizeof l2 - (size_t)k,
 				    "PA 0x%llx", (unsigned long long)pa);
@@ -433,9 +592,10 @@ draw_addr(void)
 }
 
 /* Nested paging: the 2D walk as a grid, guest levels (and the data) by
- * EPT levels and the guest entry; x done, > the last reference. */
+ * EPT levels and the guest entry; x done, > the last reference.  The
+ * title counts the references made. */
 static void
-nested_grid(struct strbuf *b)
+nested_grid(struct strbuf *b, char *title, size_t tsize)
 {
 	const struct mconfig *c = engine_config(U.s->engine);
 	char cell[8][8];
@@ -462,8 +622,9 @@ nested_grid(struct strbuf *b)
 		return;
 	if (last >= 0)
 		cell[last / 8][last % 8] = '>';
-	sb_printf(b, "2D walk: %d of %d references\n       ", refs,
+	snprintf(title, tsize, "2D walk: %d of %d references", refs,
 	    (n + 1) * (n + 1) - 1);
+	sb_printf(b, "       ");
 	for (el = 0; el < n; el++)
 		sb_printf(b, "EPT%d ", el + 1);
 	sb_printf(b, "guest\n");
@@ -479,25 +640,39 @@ nested_grid(struct strbuf *b)
 	}
 }
 
-/* The table the walk read last, around the entry it used. */
+/* The table the walk read last, around the entry it used (with
+ * around), and that entry decoded: an ordinary, guest, shadow or EPT
+ * table. */
 static void
-table_around(struct strbuf *b)
+table_around(struct strbuf *b, bool around)
 {
 	const struct mconfig *c = engine_config(U.s->engine);
 	uint8_t raw[8];
 	struct verr ve;
-	uint64_t i, v, first, n, used = 0;
-	unsigned k;
+	uint64_t i, v, first, n, used = 0, base;
+	unsigned k, bits;
 
 	if (U.wlevel == 0 || c->pte > 8 || c->pt != PT_RADIX)
 		return;
-	n = (uint64_t)1 << c->split[U.wlevel - 1];
+	bits = U.wlevel <= (int)c->levels ? c->split[U.wlevel - 1] : 9;
+	n = bits < 32 ? (uint64_t)1 << bits : UINT64_MAX;
+	if (U.widx >= n)
+		n = U.widx + 3;
 	first = U.widx > 2 ? U.widx - 2 : 0;
-	sb_printf(b, "L%d table at 0x%llx:", U.wlevel,
-	    (unsigned long long)(U.wpa - U.widx * c->pte));
-	for (i = first; i < first + 5 && i < n; i++) {
-		if (engine_peek(U.s->engine, U.wpa - (U.widx - i) * c->pte,
-		    c->pte, raw, &ve) != 0)
+	base = U.wpa - U.widx * c->pte;
+	if (!around) {
+		if (engine_peek(U.s->engine, U.wpa, c->pte, raw, &ve) != 0)
+			return;
+		for (used = 0, k = c->pte; k > 0; k--)
+			used = (used << 8) | raw[k - 1];
+		first = n;	/* no table line */
+	} else
+		sb_printf(b, "%sL%d table at 0x%llx:", U.wkind == EV_NWALK ? "EPT " :
+	    U.wkind == EV_GWALK ? "guest " : U.wshadow ? "shadow " : "",
+	    U.wlevel, (unsigned long long)base);
+	for (i = first; i < first + 5 && i < n && around; i++) {
+		if (engine_peek(U.s->engine, base + i * c->pte, c->pte, raw,
+		    &ve) != 0)
 			return;
 		for (v = 0, k = c->pte; k > 0; k--)
 			v = (v << 8) | raw[k - 1];
@@ -506,29 +681,38 @@ table_around(struct strbuf *b)
 		if (i == U.widx)
 			used = v;
 	}
-	sb_printf(b, "\n");
-	engine_entry_text(U.s->engine, used, (unsigned)U.wlevel, b);
+	if (around)
+		sb_printf(b, "\n");
+	if (U.wkind == EV_NWALK)
+		engine_ept_entry_text(U.s->engine, used, b);
+	else
+		engine_entry_text(U.s->engine, used, (unsigned)U.wlevel, b);
 }
 
-/* The walk pane: the 2D grid of a nested walk first, then the latest
- * steps of the access, as many as fit. */
+/* The walk pane: the 2D grid of a nested walk, the table around the
+ * entry read last (when the pane has room for it beside the steps),
+ * then the latest steps of the access, as many as fit, wrapped. */
 static void
 draw_walk(void)
 {
 	WINDOW *w = U.pw[P_WALK];
 	struct strbuf b;
-	const char *q, *e;
-	char line[LINE_W];
+	const char *lines[WALK_MAX], *q, *e;
+	char line[LINE_W], title[64];
 	int i, y = 1, h;
 	size_t n;
 
 	if (w == NULL)
 		return;
-	draw_box(w, "walk: this access, step by step");
-	h = getmaxy(w) - 1;
+	snprintf(title, sizeof title, "walk: this access, step by step");
 	sb_init(&b);
-	nested_grid(&b);
-	table_around(&b);
+	nested_grid(&b, title, sizeof title);
+	draw_box(w, title);
+	h = getmaxy(w) - 1;
+	for (q = b.s, i = 0; q != NULL && (q = strchr(q, '\n')) != NULL; q++)
+		i++;
+	if (h - 1 - i >= 5)	/* room for the entry and a few steps, */
+		table_around(&b, h - 1 - i >= 9);	/* and the table */
 	for (q = b.s; q != NULL && *q != '\0' && y < h; q = e ? e + 1 : NULL) {
 		e = strchr(q, '\n');
 		n = e ? (size_t)(e - q) : strlen(q);
@@ -536,66 +720,96 @@ draw_walk(void)
 			n = sizeof line - 1;
 		memcpy(line, q, n);
 		line[n] = '\0';
-		put_line(w, y++, line);
+		y += wrap_line(w, y, h, line, true);
 	}
 	sb_free(&b);
 	if (U.nwalk == 0 && y < h)
 		put_line(w, y, "(the steps of the current access)");
-	i = U.nwalk - (h - y);
-	for (i = i < 0 ? 0 : i; i < U.nwalk && y < h; i++)
-		put_line(w, y++, U.walk[i].text);
+	for (i = 0; i < U.nwalk; i++)
+		lines[i] = U.walk[i].text;
+	if (y < h)
+		wrap_bottom(w, y, h, lines, U.nwalk, false);
 	wnoutrefresh(w);
 }
 
+/* The log, wrapped, its latest lines at the bottom (or scrolled back
+ * by whole lines). */
 static void
 draw_log(void)
 {
 	WINDOW *w = U.pw[P_LOG];
-	int h, y, i0, i;
+	const char *lines[128];
+	int h, i, n, last;
 
 	if (w == NULL)
 		return;
 	draw_box(w, U.scroll ? "log (scrolled: PgDn)" : "log");
-	h = getmaxy(w) - 2;
-	i0 = (int)U.nlog - h - (int)U.scroll;
-	if (i0 < 0)
-		i0 = 0;
-	for (y = 0, i = i0; y < h && i < (int)U.nlog; y++, i++)
-		put_line(w, y + 1, U.log[(U.loghead + (size_t)i) % LOG_MAX]);
+	h = getmaxy(w) - 1;
+	last = (int)U.nlog - (int)U.scroll;
+	n = h - 1 < 128 ? h - 1 : 128;
+	if (n > last)
+		n = last;
+	for (i = 0; i < n; i++)
+		lines[i] = U.log[(U.loghead + (size_t)(last - n + i)) %
+		    LOG_MAX];
+	wrap_bottom(w, 1, h, lines, n, true);
 	wnoutrefresh(w);
 }
 
+/* The narration since the last pause, wrapped; its first lines give way
+ * when the pane is too small. */
 static void
 draw_narr(void)
 {
-	struct strbuf b;
+	WINDOW *w = U.pw[P_NARR];
+	const char *lines[NARR_MAX];
 	int i;
 
-	sb_init(&b);
+	if (w == NULL)
+		return;
+	draw_box(w, U.paused ? "narration (paused: F10 goes on)" :
+	    "narration");
 	for (i = 0; i < U.nnarr; i++)
-		sb_printf(&b, "%s\n", U.narr[i]);
-	draw_text(P_NARR, U.paused ? "narration (paused: F10 goes on)" :
-	    "narration", b.s ? b.s : "", (size_t)(U.nnarr > getmaxy(
-	    U.pw[P_NARR]) - 2 ? U.nnarr - (getmaxy(U.pw[P_NARR]) - 2) : 0));
-	sb_free(&b);
+		lines[i] = U.narr[i];
+	wrap_bottom(w, 1, getmaxy(w) - 1, lines, U.nnarr, false);
+	wnoutrefresh(w);
 }
 
+/* The key bar: the main keys, as many as the width takes. */
 static void
 draw_keybar(void)
 {
+	static const char *const items[] = { "F1 help", "F10 step",
+		"F9 back", "^D quit", "F6 zoom", "Enter repeat", "PgUp/Dn log",
+		"^L redraw", NULL };
+	char bar[256];
+	size_t len = 0, k;
+	int i;
+
+	bar[0] = '\0';
+	for (i = 0; items[i] != NULL; i++) {
+		k = strlen(items[i]);
+		if (len + k + 2 > (size_t)COLS || len + k + 3 > sizeof bar)
+			break;
+		len += (size_t)snprintf(bar + len, sizeof bar - len, " %s ",
+		    items[i]);
+	}
 	werase(U.keybar);
 	wattron(U.keybar, A_REVERSE);
-	mvwaddnstr(U.keybar, 0, 0, " F1 help  F10 step  F9 back  F6 zoom  "
-	    "Enter repeat  PgUp/Dn log  ^L redraw  ^D quit ", COLS);
+	mvwaddnstr(U.keybar, 0, 0, bar, COLS);
 	wattroff(U.keybar, A_REVERSE);
 	wnoutrefresh(U.keybar);
 }
 
 static void draw_cmd(void);
+static void layout(void);
+static int narr_want(void);
 
 static void
 draw_all(void)
 {
+	if (narr_want() != U.narr_h)
+		layout();	/* the narration grew or went */
 	if (U.small) {
 		erase();
 		mvaddnstr(0, 0, "vmscope: the terminal is", COLS);
@@ -632,10 +846,24 @@ pane_set(enum pane p, int h, int w, int y, int x)
 	U.pw[p] = newwin(h, w, y, x);
 }
 
+/* Rows the narration pane wants: its lines and the box, 0 without
+ * narration; at most 9 lines (a lesson's paragraph between two pauses
+ * is no longer; a scenario without pauses shows its latest 9). */
+static int
+narr_want(void)
+{
+	return U.nnarr > 0 ? (U.nnarr < 9 ? U.nnarr : 9) + 2 : 0;
+}
+
+/* The panes from the terminal's size: the address bar on top; the TLB,
+ * the walk (and at 160 columns the page table) in the middle; from 40
+ * lines a row of physical memory, disk, statistics and VMX; then the
+ * narration, as tall as its paragraph (below 40 lines it may take the
+ * log's rows, and a few of the middle's), and the log. */
 static void
 layout(void)
 {
-	int i, a, r, mid1, mid2, narr, logh, w1, w2;
+	int i, a, r, mid1, mid2, narr, logh, w1, w2, bottom, want;
 
 	for (i = 0; i < P_N; i++)
 		if (U.pw[i] != NULL) {
@@ -652,6 +880,7 @@ layout(void)
 	keypad(U.cmd, FALSE);
 	wtimeout(U.cmd, 50);
 	rl_set_screen_size(1, COLS);
+	U.narr_h = want = narr_want();
 	if (U.small)
 		return;
 	a = LINES - 2;		/* above the prompt and the key bar */
@@ -661,16 +890,28 @@ layout(void)
 	}
 	pane_set(P_ADDR, 4, COLS, 0, 0);
 	r = a - 4;
-	narr = LINES >= 40 ? 6 : 5;
 	if (LINES >= 40) {
 		mid1 = r * 2 / 5;
 		mid2 = r / 4;
+		bottom = r - mid1 - mid2;
+		narr = want < bottom - 3 ? want : bottom - 3;
 	} else {
-		mid1 = (r - narr) / 2 + 1;
 		mid2 = 0;
+		mid1 = (r + 1) / 2 > 7 ? (r + 1) / 2 : 7;
+		if (want > r - mid1)
+			mid1 = r - want > 7 ? r - want : 7;
+		bottom = r - mid1;
+		narr = want < bottom ? want : bottom;
+		if (narr > 0 && bottom - narr < 4)
+			narr = bottom;	/* no room for a useful log */
 	}
-	logh = r - mid1 - mid2 - narr;
-	w1 = COLS >= 160 ? COLS * 3 / 10 : COLS * 2 / 5;
+	if (want > 0 && narr < 3)
+		narr = 3;
+	logh = bottom - narr;
+	/* the TLB pane as wide as its rows want, within limits */
+	w1 = COLS >= 160 ? COLS * 3 / 10 : COLS * 9 / 20;
+	if (COLS < 160 && w1 < 38)
+		w1 = 38;
 	w2 = COLS >= 160 ? COLS * 4 / 10 : COLS - w1;
 	pane_set(P_TLB, mid1, w1, 4, 0);
 	pane_set(P_WALK, mid1, w2, 4, w1);
@@ -688,8 +929,10 @@ layout(void)
 		pane_set(P_VMX, mid2, COLS - 2 * (COLS / 3), 4 + mid1,
 		    2 * (COLS / 3));
 	}
-	pane_set(P_NARR, narr, COLS, 4 + mid1 + mid2, 0);
-	pane_set(P_LOG, logh, COLS, 4 + mid1 + mid2 + narr, 0);
+	if (narr > 0)
+		pane_set(P_NARR, narr, COLS, 4 + mid1 + mid2, 0);
+	if (logh > 0)
+		pane_set(P_LOG, logh, COLS, 4 + mid1 + mid2 + narr, 0);
 }
 
 /* ---- readline ---- */
@@ -892,6 +1135,7 @@ advance(void)
 		if (strncmp(p, "pause", 5) == 0 && (p[5] == '\0' ||
 		    p[5] == ' ')) {
 			U.paused = true;
+			U.narr_new = true;
 			log_add("-- pause --", 11);
 			return false;
 		}
@@ -1112,6 +1356,10 @@ run_typed(const char *line)
 		U.eof = true;
 		return;
 	}
+	/* a command typed (not a player) clears the narration, so that the
+	 * log, which shows what it printed, gets the rows */
+	if (!U.fromfile && strcmp(word, "back") != 0)
+		U.nnarr = 0;
 	if (strcmp(word, "load") == 0 && p[n] == ' ' && !U.fromfile) {
 		/* typed: the file is played here, step by step */
 		while (p[n] == ' ')
@@ -1327,6 +1575,7 @@ ui_run(const char *file, unsigned flags)
 	memset(&U, 0, sizeof U);
 	U.flags = flags;
 	U.zoom = -1;
+	U.tlbset = U.tlbway = -1;
 	U.playing = -1;
 	if (load_file(file) != 0) {
 		fprintf(stderr, "vmscope: cannot open '%s'%s%s\n", file ? file :
@@ -1495,6 +1744,7 @@ ui_bench(const char *file, unsigned long steps)
 
 	memset(&U, 0, sizeof U);
 	U.zoom = -1;
+	U.tlbset = U.tlbway = -1;
 	U.playing = -1;
 	U.flags = UI_NOCOLOR;
 	if (load_file(file) != 0) {

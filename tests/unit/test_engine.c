@@ -501,6 +501,11 @@ test_entry_text(void **state)
 	assert_string_equal(b.s, "entry 0x3003: NX 0 | frame 0x3 | A 0 U 0 "
 	    "W 1 P 1\n");
 	sb_free(&b);
+	sb_init(&b);
+	engine_ept_entry_text(e, 0xfffffbd005ull, &b);	/* R and X */
+	assert_string_equal(b.s, "EPT entry 0xfffffbd005: host frame "
+	    "0xfffffbd | X 1 W 0 R 1\n");
+	sb_free(&b);
 	engine_free(e);
 
 	mcfg_init(&c);
@@ -514,6 +519,38 @@ test_entry_text(void **state)
 	/* 10 frame bits, 2-byte entries: the valid bit is bit 15 */
 	engine_entry_text(e, 0x8007ull, 2, &b);
 	assert_string_equal(b.s, "entry 0x8007: V 1 | frame 0x7\n");
+	sb_free(&b);
+	engine_free(e);
+}
+
+/* The TLB view in a pane too narrow for its full rows: one set, so no
+ * set column, and a one-line heading; the rows keep their 0x. */
+static void
+test_tlb_compact(void **state)
+{
+	struct mconfig c;
+	struct engine *e;
+	struct strbuf b;
+	struct verr err;
+
+	(void)state;
+	th_config(&c, 32, 32, 8);
+	c.tlb = 4;
+	e = th_engine(&c);
+	th_process(e, "p", -1, -1);
+	th_map(e, 0x401000, 1, false, -1);
+	th_access(e, OP_WRITE, 0x401234, 7);
+	sb_init(&b);
+	assert_int_equal(engine_show_n(e, "tlb", 0, 0, &b, &err), 0);
+	assert_string_equal(b.s, "TLB: 4 entries, 1 set of 4 ways, lru, tags "
+	    "on\nset way asid vpn     frame   rights d\n"
+	    "  0   0    1 0x401   0x0     rwxu   D\n");
+	sb_free(&b);
+	sb_init(&b);
+	assert_int_equal(engine_show_n(e, "tlb", 0, 34, &b, &err), 0);
+	assert_string_equal(b.s, "TLB: 1 set x 4 ways, lru, tagged\n"
+	    "way asid vpn     frame   perm d\n"
+	    "  0    1 0x401   0x0     rwxu D\n");
 	sb_free(&b);
 	engine_free(e);
 }
@@ -534,6 +571,7 @@ main(void)
 		cmocka_unit_test(test_refused_keeps_future),
 		cmocka_unit_test(test_back_guests),
 		cmocka_unit_test(test_entry_text),
+		cmocka_unit_test(test_tlb_compact),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
