@@ -397,15 +397,15 @@ walk std 100x30
 # The zoom and the key bar are checked at 100x30.
 type_text "zoom tlb"
 keys Enter
-see "zoom tlb: the TLB pane" "TLB: 4 entries" TLB
+see "zoom tlb: the TLB pane" "4 ways" TLB
 absent "zoom tlb: no walk pane" "hit in way 0" walk
 absent "zoom tlb: no log pane" "read 0x00401238" log
 keys F6
 see "F6: the next pane (walk) alone" "hit in way 0" walk
-absent "F6: no TLB pane" "TLB: 4 entries" TLB
+absent "F6: no TLB pane" "4 ways" TLB
 type_text "zoom off"
 keys Enter
-see "zoom off: the TLB pane again" "TLB: 4 entries" TLB
+see "zoom off: the TLB pane again" "4 ways" TLB
 see "zoom off: the walk pane again" "hit in way 0" walk
 see "zoom off: the log again" "read 0x00401238" log
 type_text "zoom nosuch"
@@ -456,7 +456,7 @@ see "79x24: too small" "79x24; it needs at least"
 see "79x24: the message says what to do" "or type quit."
 t resize-window -t "$S" -x 100 -y 30
 counter "100x30 again: the panes" "step 12/12"
-see "100x30 again: the TLB pane" "TLB: 4 entries" TLB
+see "100x30 again: the TLB pane" "4 ways" TLB
 see "100x30: a TLB entry fits, rights and all" "0x401   0x0     rwxu" TLB
 see "100x30 again: the key bar" "F10 step  F9 back"
 
@@ -663,6 +663,25 @@ see "and stops at a false one" \
 absent "not past it" "> three" log
 keys F10
 see "the next F10 goes on" "> three" log
+keys C-d
+exited 0
+
+# ---- 9: run goes on from a pause; a new machine clears the walk ----
+
+printf '%s\n' 'machine va=32 pa=32 page=4K frames=3 tlb=4' 'process p' \
+    'map 0x5000' 'read 0x5010' 'pause' '> second machine' \
+    'machine va=32 pa=32 page=4K frames=3 tlb=4' 'process q' 'pause' \
+    '> the end' >"$tmp/work/machines.lesson"
+start machines 100x30 "$tmp/work" machines.lesson
+see "starts" "vmscope>"
+type_text "run"
+keys Enter
+see "run stops at the pause" "[10] read pa 0x10" walk
+type_text "run"
+keys Enter
+see "run again goes on past the pause" "> second machine" log
+see "the new machine's steps in the walk pane" "process q" walk
+absent "nothing of the old machine's access there" "read 0x5010" walk
 keys C-d
 exited 0
 

@@ -213,6 +213,8 @@ struct engine;
 struct future_ref {
 	const char *proc;	/* process name */
 	uint64_t va;
+	unsigned machine;	/* which machine line of the file it follows:
+				 * OPT looks no further than its machine */
 };
 
 struct engine *engine_new(const struct mconfig *, unsigned flags,

@@ -462,6 +462,9 @@ opt_victim(struct machine *m, uint64_t fidx)
 	}
 	memset(seen, 0, (size_t)m->c.frames * sizeof *seen);
 	for (j = (size_t)fidx + 1; j < m->nfuture && nseen + 1 < nres; j++) {
+		if (fidx < m->nfuture && m->future[j].machine !=
+		    m->future[fidx].machine)
+			break;		/* a later machine's accesses */
 		name = m->fname[j];
 		for (p = 0; p < m->r.nprocs; p++)
 			if (m->procs[p].live && m->procs[p].name_id == name)

@@ -352,8 +352,9 @@ fmt_vmx(const struct engine *e, const struct event *ev, struct strbuf *b)
 		break;
 	case EV_VMXON:
 		if (ev->flags & EVF_MATCH)
-			sb_printf(b, "%s: the CPU leaves VMX operation",
-			    amd(m) ? "EFER.SVME=0" : "VMXOFF");
+			sb_printf(b, "%s", amd(m) ? "EFER.SVME=0: the CPU "
+			    "leaves SVM operation" : "VMXOFF: the CPU leaves "
+			    "VMX operation");
 		else
 			sb_printf(b, "%s", amd(m) ? "EFER.SVME=1: SVM is on; "
 			    "the VMM runs the host and VMRUNs its guests" :
@@ -577,7 +578,8 @@ format(const struct engine *e, const struct event *ev, struct strbuf *b)
 			sb_printf(b, "mov-cr3 %s: ",
 			    insn_result_words[ev->e - 1]);
 		if (ev->d)
-			sb_printf(b, "guest (vpid %llu) ", ULL(ev->d));
+			sb_printf(b, "guest (%s %llu) ", amd(m) ? "ASID" :
+			    "vpid", ULL(ev->d));
 		if (m->c.pt == PT_INVERTED)
 			sb_printf(b, "context switch: %s runs (asid %llu; one "
 			    "inverted table serves every process)",
@@ -651,7 +653,7 @@ format(const struct engine *e, const struct event *ev, struct strbuf *b)
 	case EV_TLB_HIT:
 		sb_printf(b, "TLB probe ");
 		if (ev->level)
-			sb_printf(b, "%s %u ", amd(m) ? "guest asid" :
+			sb_printf(b, "%s %u ", amd(m) ? "guest ASID (VMCB)" :
 			    "vpid", ev->level);
 		sb_printf(b, "asid %llu vpn 0x%llx set %llu: hit in way %llu -> "
 		    "frame 0x%llx", ULL(ev->e), ULL(ev->a), ULL(ev->c),
@@ -660,7 +662,7 @@ format(const struct engine *e, const struct event *ev, struct strbuf *b)
 	case EV_TLB_MISS:
 		sb_printf(b, "TLB probe ");
 		if (ev->level)
-			sb_printf(b, "%s %u ", amd(m) ? "guest asid" :
+			sb_printf(b, "%s %u ", amd(m) ? "guest ASID (VMCB)" :
 			    "vpid", ev->level);
 		sb_printf(b, "asid %llu vpn 0x%llx set %llu: miss", ULL(ev->e),
 		    ULL(ev->a), ULL(ev->c));
@@ -908,6 +910,7 @@ show_tlb(const struct machine *m, struct strbuf *b, size_t width)
 	const struct tlbe *t;
 	unsigned i, n = 0;
 	int vw, fw, sw, ww, full;
+	size_t head;
 	bool compact, setcol = true;
 
 	if (m->c.tlb == 0) {
@@ -925,19 +928,23 @@ show_tlb(const struct machine *m, struct strbuf *b, size_t width)
 	full = sw + 1 + ww + 1 + (m->r.nvms ? 5 : 0) + 5 + vw + 3 + fw + 3 +
 	    8;
 	compact = width != 0 && (size_t)full > width;
-	if (compact) {
+	if (compact)
 		setcol = m->tlb_sets > 1;
+	/* the heading, shorter when it would not fit */
+	head = b->len;
+	sb_printf(b, "TLB: %u entries, %u set%s of %u way%s, %s, tags %s\n",
+	    m->c.tlb, m->tlb_sets, m->tlb_sets == 1 ? "" : "s", m->tlb_ways,
+	    m->tlb_ways == 1 ? "" : "s", tlb_policy_name(m->c.tlb_policy),
+	    m->c.tlb_tags ? "on" : "off");
+	if (width != 0 && b->s != NULL && b->len - head - 1 > width) {
+		b->len = head;
+		b->s[head] = '\0';
 		sb_printf(b, "TLB: %u set%s x %u way%s, %s%s\n", m->tlb_sets,
 		    m->tlb_sets == 1 ? "" : "s", m->tlb_ways,
 		    m->tlb_ways == 1 ? "" : "s",
 		    tlb_policy_name(m->c.tlb_policy), m->c.tlb_tags ?
 		    ", tagged" : "");
-	} else
-		sb_printf(b, "TLB: %u entries, %u set%s of %u way%s, %s, tags "
-		    "%s\n", m->c.tlb, m->tlb_sets, m->tlb_sets == 1 ? "" : "s",
-		    m->tlb_ways, m->tlb_ways == 1 ? "" : "s",
-		    tlb_policy_name(m->c.tlb_policy), m->c.tlb_tags ? "on" :
-		    "off");
+	}
 	if (setcol)
 		sb_printf(b, "%-*s ", sw, "set");
 	/* the VPID column only once there are guests to tell apart */

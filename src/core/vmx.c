@@ -450,7 +450,9 @@ vmcs_defaults(struct machine *g)
 	v->ctl[CTL_VPID] = 1;
 	v->want_if = v->real_if = 1;
 	v->guest_gdtr = GUEST_GDTR;
-	v->host_gdtr = HOST_GDTR;
+	/* the VMM's GDTR lies near the top of the host's address space,
+	 * whatever its width */
+	v->host_gdtr = HOST_GDTR & g->cpu->va_mask;
 }
 
 /* The guest's machine: the host's settings over memory bytes of
@@ -984,6 +986,10 @@ step_hypercall(struct engine *e, struct machine *g, struct event *ev)
 		g->vmcs.exit_qual = 0;
 		g->vmcs.gla_valid = g->vmcs.gpa_valid = 0;
 		m->r.mode = MODE_ROOT;
+		if (untagged(g)) {	/* as every exit */
+			ev->f = tlb_flush_all(g);
+			ev->flags = EVF_FREE;
+		}
 		m->r.tphase = 1;
 		break;
 	case 1:
@@ -998,10 +1004,7 @@ step_hypercall(struct engine *e, struct machine *g, struct event *ev)
 		m->r.tphase = 2;
 		break;
 	default:
-		ev->kind = EV_ENTRY;
-		ev->a = (uint64_t)(m->r.guest - 1);
-		ev->b = g->vmcs.guest_cr3;
-		m->r.mode = MODE_NONROOT;
+		vm_entry(m, g, ev);
 		m->r.tphase = 0;
 		break;
 	}

@@ -76,6 +76,7 @@ struct run_names {
 /* What the scan of a file (and of what it loads) found. */
 struct run_scan {
 	const char	*proc;		/* the current process */
+	unsigned	 machine;	/* machine lines so far */
 	bool		 collect;	/* list the accesses, follow loads */
 	bool		 stop;		/* past a quit */
 	bool		 nomem;
@@ -91,7 +92,8 @@ static void	run_report(struct session *, const char *, unsigned,
 static int	run_default(struct session *, struct verr *);
 static void	run_forget(struct session *);
 static const char *run_intern(struct session *, const char *);
-static int	run_future_add(struct session *, const char *, uint64_t);
+static int	run_future_add(struct session *, const char *, uint64_t,
+		    unsigned);
 static struct run_frame *run_frame_new(const char *, char *, char *, bool);
 static void	run_frame_free(struct run_frame *);
 static int	run_read(const char *, char **, size_t *);
@@ -200,7 +202,7 @@ run_status(const struct session *s)
 }
 
 /* The future of a file with no accesses: empty, but known. */
-static const struct future_ref run_no_future[1] = { { "", 0 } };
+static const struct future_ref run_no_future[1] = { { "", 0, 0 } };
 
 /* The future to give a new machine: NULL if there is none. */
 static const struct future_ref *
@@ -425,7 +427,8 @@ run_intern(struct session *s, const char *name)
 }
 
 static int
-run_future_add(struct session *s, const char *proc, uint64_t va)
+run_future_add(struct session *s, const char *proc, uint64_t va,
+    unsigned machine)
 {
 	struct future_ref *f;
 	size_t cap;
@@ -442,6 +445,7 @@ run_future_add(struct session *s, const char *proc, uint64_t va)
 	}
 	s->future[s->nfuture].proc = proc;
 	s->future[s->nfuture].va = va;
+	s->future[s->nfuture].machine = machine;
 	s->nfuture++;
 	return (0);
 }
@@ -802,14 +806,17 @@ run_scan_command(struct session *s, struct run_frame *f,
 		case OP_READ:
 		case OP_WRITE:
 		case OP_EXEC:
-			if (run_future_add(s, sc->proc, p->op.va) != 0)
+			if (run_future_add(s, sc->proc, p->op.va,
+			    sc->machine) != 0)
 				sc->nomem = true;
 			break;
 		default:
 			break;
 		}
-	} else if (strcmp(ce->name, "machine") == 0)
+	} else if (strcmp(ce->name, "machine") == 0) {
 		sc->proc = "";
+		sc->machine++;
+	}
 	else if (strcmp(ce->name, "quit") == 0)
 		sc->stop = true;
 	else if (strcmp(ce->name, "load") == 0) {

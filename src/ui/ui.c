@@ -75,6 +75,7 @@ static const struct {
 
 static struct {
 	struct session *s;
+	const struct engine *engine;	/* the machine the panes show */
 	unsigned flags;
 	bool color;
 	WINDOW *pw[P_N];
@@ -190,12 +191,26 @@ sink_err(void *arg, const char *line, size_t len)
 		    sizeof buf - 1);
 }
 
+/* A machine line made a new machine: what the panes kept of the old
+ * one's last access goes. */
+static void
+machine_changed(const struct engine *e)
+{
+	if (e == U.engine)
+		return;
+	U.engine = e;
+	U.nwalk = 0;
+	U.wlevel = 0;
+	U.tlbset = U.tlbway = -1;
+}
+
 /* Every micro-step: its line goes to the walk pane (which holds the
  * steps of the current access). */
 static void
 on_event(void *arg, const struct engine *e, const struct event *ev)
 {
 	(void)arg;
+	machine_changed(e);
 	if (ev->kind == EV_SPLIT || U.nwalk == WALK_MAX)
 		U.nwalk = 0;
 	if (ev->kind == EV_WALK || ev->kind == EV_GWALK ||
@@ -451,8 +466,7 @@ draw_text(enum pane p, const char *title, const char *text, size_t skip)
 		if (p == P_TLB)
 			put_line(w, y++, line);
 		else
-			y += wrap_line(w, y, h, line[0] == ' ' && line[1] ==
-			    ' ' ? line + 2 : line, true);
+			y += wrap_line(w, y, h, line, true);
 	}
 	wnoutrefresh(w);
 }
@@ -808,6 +822,7 @@ static int narr_want(void);
 static void
 draw_all(void)
 {
+	machine_changed(U.s->engine);
 	if (narr_want() != U.narr_h)
 		layout();	/* the narration grew or went */
 	if (U.small) {
@@ -1164,7 +1179,8 @@ play_to_end(void)
 {
 	unsigned long n = 0;
 
-	while (!U.paused && advance() && n++ < 1000000 && !ui_signal)
+	/* from a pause too: run goes on to the next pause or the end */
+	while (advance() && n++ < 1000000 && !ui_signal)
 		;
 }
 

@@ -136,6 +136,7 @@ replay(enum policy p, uint64_t frames, const unsigned *s, size_t n)
 	for (i = 0; i < n; i++) {
 		f[i].proc = "p";
 		f[i].va = (uint64_t)s[i] << 12;
+		f[i].machine = 0;
 	}
 	mcfg_init(&c);
 	c.policy = p;
