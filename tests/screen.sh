@@ -685,5 +685,56 @@ absent "nothing of the old machine's access there" "read 0x5010" walk
 keys C-d
 exited 0
 
+# ---- 10: ask and the quiz ----
+
+printf '%s\n' 'machine va=32 pa=32 page=4K frames=8 tlb=4' 'process p' \
+    'map 0x401000' 'read 0x401234' 'ask vpn Which page number?' \
+    'expect vpn 0x401' 'quiz on' 'read 0x401238' >"$tmp/work/quiz.lesson"
+start quiz 100x30 "$tmp/work" quiz.lesson
+see "starts" "vmscope>"
+# F10 until TEXT is in PANE (at most 12 times): 0 when it came.
+f10_until() {
+	k=0
+	while [ "$k" -lt 12 ]; do
+		keys F10
+		sleep 0.1
+		snap
+		pane "$2" | grep -qF -- "$1" && return 0
+		k=$((k + 1))
+	done
+	return 1
+}
+if f10_until "? Which page number?" narration; then
+	pass "ask stops before the read is shown"
+else
+	fail "ask stops before the read is shown: no question"
+fi
+see "the prompt asks for the answer" "answer>"
+absent "the answer is not on the screen yet" "vpn 0x401" address
+type_text "0x400"
+keys Enter
+see "a wrong answer is told the answer and why" \
+    "not quite: the answer is 0x401, because" narration
+see "the score" "0 of 1 right" narration
+see "the prompt is back" "vmscope>"
+see "the answer shows the step asked about" "vpn 0x401" address
+type_text "run"
+keys Enter
+see "quiz on: asks before the split" \
+    "? The CPU splits 0x401238: which virtual page number?" narration
+type_text "401"
+keys Enter
+see "a right answer (plain digits read in hex)" "right: 0x401" narration
+see "and the split is shown" "0x401238: vpn 0x401" address
+keys F10
+see "quiz: then the TLB" "? The TLB is probed for vpn 0x401: hit or miss?" \
+    narration
+type_text "reveal"
+keys Enter
+see "reveal gives the answer" "the answer: hit, because" narration
+see "the score counts answers only" "1 of 2 right" narration
+keys C-d
+exited 0
+
 echo "screen: $passed passed, $failed failed, $known known bugs"
 [ "$failed" -eq 0 ]

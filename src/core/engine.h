@@ -254,6 +254,10 @@ int	engine_query(const struct engine *, const char *name, struct qval *,
 extern const char *const engine_query_names[];	/* NULL-terminated;
 						 * "index.N", "exits.NAME" */
 extern const char *const engine_exit_names[];	/* NULL-terminated */
+/* The name of an Intel basic exit reason ("cpuid" for 10), or NULL. */
+const char *engine_exit_name(unsigned reason);
+/* The word of an instruction's result as expect insn reads it. */
+const char *engine_insn_word(enum insn_result);
 
 /* Text views of the state ("tlb", "pt", "frames", "disk", "vmcs",
  * "stats"), and raw bytes.  Output is appended to a growable buffer. */

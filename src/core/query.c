@@ -33,6 +33,20 @@ static const char *const insn_words[] = { "none", "native", "exit", "trap",
 static const char *const mode_words[] = { "none", "root", "non-root",
 	"guest" };
 
+const char *
+engine_exit_name(unsigned reason)
+{
+	int i = exit_index(reason);
+
+	return i < 0 ? NULL : engine_exit_names[i];
+}
+
+const char *
+engine_insn_word(enum insn_result r)
+{
+	return (unsigned)r <= IR_SILENT ? insn_words[r] : "none";
+}
+
 /* The OS whose view counts: the guest running, else the host. */
 static const struct machine *
 query_os(const struct machine *m)

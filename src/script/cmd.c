@@ -57,6 +57,9 @@ static int	cmd_parse_access(const struct cmd_entry *,
 static int	cmd_parse_expect(const struct cmd_entry *,
 		    const struct lex_line *, struct cmd_parsed *,
 		    struct lex_err *);
+static int	cmd_parse_quiz(const struct cmd_entry *,
+		    const struct lex_line *, struct cmd_parsed *,
+		    struct lex_err *);
 static int	cmd_parse_ask(const struct cmd_entry *,
 		    const struct lex_line *, struct cmd_parsed *,
 		    struct lex_err *);
@@ -256,6 +259,14 @@ const struct cmd_entry cmd_table[] = {
 	  .help = "on the screen: play lesson N or NAME (default the first)",
 	  .flags = 0,
 	  .parse = cmd_parse_lesson, .exec = cmd_exec_screen },
+	{ .name = "quiz", .usage = "on|off",
+	  .help = "on the screen: ask before each key stage of an access",
+	  .flags = 0,
+	  .parse = cmd_parse_quiz, .exec = cmd_exec_screen },
+	{ .name = "reveal", .usage = "",
+	  .help = "on the screen: show the answer to the question asked",
+	  .flags = 0,
+	  .parse = cmd_parse_none, .exec = cmd_exec_screen },
 	{ .name = "zoom", .usage = "PANE|off",
 	  .help = "give one pane the whole screen (address, tlb, walk, pt, "
 	    "frames, vmx, stats, narration, log, disk), or off",
@@ -286,6 +297,17 @@ static const char *const cmd_hex_names[] = { "pa", "gpa", "value", "vpn",
 
 static const char *const cmd_cmp_names[] = { "", "==", "!=", "<", "<=",
 	">", ">=" };
+
+bool
+cmd_name_is_hex(const char *name)
+{
+	const char *const *np;
+
+	for (np = cmd_hex_names; *np != NULL; np++)
+		if (strcmp(*np, name) == 0)
+			return (true);
+	return (false);
+}
 
 const struct cmd_entry *
 cmd_find(const char *s, size_t len)
@@ -1327,6 +1349,25 @@ cmd_parse_vmcs(const struct cmd_entry *ce, const struct lex_line *l,
 	return (cmd_note(ce, p, "key", l->w[1].col, e));
 }
 
+/* quiz on|off. */
+static int
+cmd_parse_quiz(const struct cmd_entry *ce, const struct lex_line *l,
+    struct cmd_parsed *p, struct lex_err *e)
+{
+	static const char *const onoff[] = { "off", "on" };
+	int c;
+
+	if (l->nwords < 2)
+		return (cmd_missing(ce, l, "on or off", e));
+	if (l->nwords > 2)
+		return (cmd_unexpected(ce, &l->w[2], e));
+	if ((c = cmd_choice("quiz", &l->w[1], onoff, 2, e)) < 0)
+		return (-1);
+	snprintf(p->path, sizeof p->path, "%s", onoff[c]);
+	p->namecol = l->w[1].col;
+	return (0);
+}
+
 /* lesson [N|NAME]: one optional word. */
 static int
 cmd_parse_lesson(const struct cmd_entry *ce, const struct lex_line *l,
@@ -1678,7 +1719,6 @@ cmd_exec_expect(struct session *s, const struct cmd_parsed *p)
 static int
 cmd_exec_ask(struct session *s, const struct cmd_parsed *p)
 {
-	const char *const *np;
 	struct qval q;
 	struct verr ve;
 	char got[128];
@@ -1692,10 +1732,7 @@ cmd_exec_ask(struct session *s, const struct cmd_parsed *p)
 		run_error(s, p->namecol, "ask: %s", ve.msg);
 		return (-1);
 	}
-	for (np = cmd_hex_names; *np != NULL; np++) {
-		if (strcmp(*np, p->name) == 0)
-			hex = true;
-	}
+	hex = cmd_name_is_hex(p->name);
 	cmd_qval_text(&q, hex, got, sizeof got);
 	if (p->textlen != 0)
 		run_out(s, "? %.*s", (int)p->textlen, p->text);
@@ -1796,10 +1833,14 @@ cmd_exec_reset(struct session *s, const struct cmd_parsed *p)
 	return (0);
 }
 
-/* zoom and dump belong to the screen; without one they do nothing. */
+/* zoom, dump, quiz and reveal belong to the screen; without one they do
+ * nothing (quiz says so only when typed: a file may turn it on for the
+ * screen and still run headless). */
 static int
 cmd_exec_screen(struct session *s, const struct cmd_parsed *p)
 {
+	if (s->ui_cmd == NULL && strcmp(p->entry->name, "quiz") == 0)
+		return (0);
 	if (s->ui_cmd == NULL) {
 		run_out(s, "  %s: there is no screen here (--batch, --check "
 		    "or piped commands)", p->entry->name);

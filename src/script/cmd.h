@@ -98,5 +98,7 @@ int	cmd_parse(const struct lex_line *, struct cmd_parsed *,
 int	cmd_exec(struct session *, const struct cmd_parsed *);
 unsigned cmd_argcol(const struct cmd_parsed *, const char *);
 const char *cmd_cmp_name(enum cmd_cmp);
+/* Whether the values of expect NAME read best in hex (addresses). */
+bool	cmd_name_is_hex(const char *name);
 
 #endif

@@ -32,6 +32,7 @@
 #include "script/builtin.h"
 #include "script/cmd.h"
 #include "script/keys.h"
+#include "script/quiz.h"
 #include "script/run.h"
 #include "ui/ui.h"
 
@@ -39,6 +40,7 @@
 #define WALK_MAX	64
 #define NARR_MAX	16
 #define LINE_W		512
+#define QUIZ_MAX	8
 #define MIN_W		80
 #define MIN_H		24
 
@@ -114,9 +116,19 @@ static struct {
 	char *ready;		/* a line readline finished */
 	bool eof;
 	char histfile[LINE_W + 16];
+
+	/* the quiz: questions posted, the one asked, the score */
+	bool quiz_on;
+	struct quiz_q quiz[QUIZ_MAX];
+	int nquiz, iquiz;	/* iquiz < nquiz: a question waits */
+	uint64_t quiz_upto;	/* steps up to here were considered */
+	unsigned qright, qasked;
+	unsigned lastkind;	/* the kind of the last event shown */
 } U;
 
 static volatile sig_atomic_t ui_signal;
+
+static bool quiz_pending(void);
 
 /* ---- the log, the walk, narration ---- */
 
@@ -186,9 +198,13 @@ sink_err(void *arg, const char *line, size_t len)
 	(void)arg;
 	U.errors++;
 	n = snprintf(buf, sizeof buf, "! %.*s", (int)len, line);
-	if (n > 0)
+	if (n > 0) {
+		/* in the narration too: the log may have no rows */
 		log_add(buf, (size_t)n < sizeof buf ? (size_t)n :
 		    sizeof buf - 1);
+		narr_add(buf, (size_t)n < sizeof buf ? (size_t)n :
+		    sizeof buf - 1);
+	}
 }
 
 /* A machine line made a new machine: what the panes kept of the old
@@ -211,6 +227,7 @@ on_event(void *arg, const struct engine *e, const struct event *ev)
 {
 	(void)arg;
 	machine_changed(e);
+	U.lastkind = ev->kind;
 	if (ev->kind == EV_SPLIT || U.nwalk == WALK_MAX)
 		U.nwalk = 0;
 	if (ev->kind == EV_WALK || ev->kind == EV_GWALK ||
@@ -588,7 +605,7 @@ draw_addr(void)
 	{
 		char l2[LINE_W];
 		int k = snprintf(l2, sizeof l2, "0x%llx: vpn 0x%llx off 0x%llx "
-		    "%s tlb %s  fault %s  ", (unsigned long long)va,
+		    "%.200s tlb %s  fault %s  ", (unsigned long long)va,
 		    (unsigned long long)vpn, (unsigned long long)off, line,
 		    q_word("tlb"), q_word("fault"));
 
@@ -777,12 +794,22 @@ draw_narr(void)
 {
 	WINDOW *w = U.pw[P_NARR];
 	const char *lines[NARR_MAX];
+	char title[96];
 	int i;
 
 	if (w == NULL)
 		return;
-	draw_box(w, U.paused ? "narration (paused: F10 goes on)" :
-	    "narration");
+	if (quiz_pending())
+		snprintf(title, sizeof title, "narration - quiz: answer at the prompt, or "
+		    "reveal  (%u of %u right)", U.qright, U.qasked);
+	else if (U.quiz_on || U.qasked > 0)
+		snprintf(title, sizeof title, "narration%s  (quiz: %u of %u "
+		    "right)", U.paused ? " (paused: F10 goes on)" : "",
+		    U.qright, U.qasked);
+	else
+		snprintf(title, sizeof title, "%s", U.paused ? "narration "
+		    "(paused: F10 goes on)" : "narration");
+	draw_box(w, title);
 	for (i = 0; i < U.nnarr; i++)
 		lines[i] = U.narr[i];
 	wrap_bottom(w, 1, getmaxy(w) - 1, lines, U.nnarr, false);
@@ -913,12 +940,14 @@ layout(void)
 	} else {
 		mid2 = 0;
 		mid1 = (r + 1) / 2 > 7 ? (r + 1) / 2 : 7;
-		if (want > r - mid1)
-			mid1 = r - want > 7 ? r - want : 7;
+		narr = want;
+		if (want > 0 && want + 4 > r - mid1) {
+			/* no room for a useful log: the narration and the
+			 * middle share the rows */
+			narr = want < r - 7 ? want : r - 7;
+			mid1 = r - narr;
+		}
 		bottom = r - mid1;
-		narr = want < bottom ? want : bottom;
-		if (narr > 0 && bottom - narr < 4)
-			narr = bottom;	/* no room for a useful log */
 	}
 	if (want > 0 && narr < 3)
 		narr = 3;
@@ -1125,6 +1154,333 @@ next_line(char *line, size_t size)
 static void run_typed(const char *line);
 static void session_line(const char *line);
 
+/* ---- the quiz ---- */
+
+/* Whether line starts with a command's name. */
+static bool
+is_command(const char *line)
+{
+	size_t n = strcspn(line, " \t");
+
+	return cmd_find(line, n) != NULL;
+}
+
+static bool advance(void);
+
+static bool
+quiz_pending(void)
+{
+	return U.iquiz < U.nquiz;
+}
+
+/* A line for the student: in the narration and the log. */
+static void
+say(const char *s)
+{
+	narr_add(s, strlen(s));
+	log_add(s, strlen(s));
+}
+
+static void
+quiz_show(void)
+{
+	char line[LINE_W];
+
+	if (!quiz_pending()) {
+		rl_set_prompt("vmscope> ");
+		return;
+	}
+	snprintf(line, sizeof line, "? %s", U.quiz[U.iquiz].text);
+	say(line);
+	rl_set_prompt("answer> ");
+}
+
+static void
+quiz_post(const struct quiz_q *q)
+{
+	bool first = !quiz_pending();
+
+	if (first)
+		U.nquiz = U.iquiz = 0;
+	if (U.nquiz == QUIZ_MAX)
+		return;
+	U.quiz[U.nquiz++] = *q;
+	if (first)
+		quiz_show();
+}
+
+/* The question waiting gets an answer (or reveal, with answer NULL). */
+static void
+quiz_answer(const char *answer)
+{
+	const struct quiz_q *q = &U.quiz[U.iquiz];
+	char msg[QUIZ_TEXT + QUIZ_WHY + 64], line[LINE_W];
+
+	if (answer == NULL)
+		snprintf(msg, sizeof msg, "the answer: %s, because %s",
+		    q->answer, q->why);
+	else {
+		U.qasked++;
+		if (quiz_check(q, answer, msg, sizeof msg))
+			U.qright++;
+	}
+	snprintf(line, sizeof line, "  %.*s", (int)sizeof line - 3, msg);
+	say(line);
+	U.iquiz++;
+	if (quiz_pending())
+		quiz_show();
+	else {
+		if (U.qasked > 0) {
+			snprintf(line, sizeof line, "  (score: %u of %u right)",
+			    U.qright, U.qasked);
+			say(line);
+		}
+		rl_set_prompt("vmscope> ");
+		(void)advance();	/* the step asked about, shown */
+	}
+}
+
+/* After back: questions about steps undone are asked again. */
+static void
+quiz_forget(void)
+{
+	uint64_t pos = engine_position(U.s->engine);
+
+	if (quiz_pending())
+		say("  (the question is withdrawn: you went back)");
+	U.nquiz = U.iquiz = 0;
+	if (U.quiz_upto > pos)
+		U.quiz_upto = pos;
+	rl_set_prompt("vmscope> ");
+}
+
+/* Quiz on: before the next micro-step is shown, make it, look at it and
+ * undo it; if its stage is a key one, ask about it first.  True when a
+ * question was posted (and no step shown). */
+static bool
+quiz_before_step(void)
+{
+	struct engine *e = U.s->engine;
+	struct event ev;
+	struct quiz_q q;
+	struct verr ve;
+	uint64_t moved;
+	bool ask;
+
+	if (!U.quiz_on || engine_position(e) < U.quiz_upto)
+		return false;
+	if (!engine_step(e, &ev))
+		return false;
+	U.quiz_upto = ev.step;
+	ask = quiz_for_event(e, &ev, U.lastkind, &q);
+	memset(&ve, 0, sizeof ve);
+	if (engine_back(e, 1, &moved, &ve) != 0 || moved != 1)
+		return false;	/* cannot happen with a journal */
+	if (!ask)
+		return false;
+	quiz_post(&q);
+	return true;
+}
+
+/* ask NAME [TEXT] typed, or in a file but not right after a command:
+ * about the state as it is. */
+static void
+ask_now(const char *p)
+{
+	struct quiz_q q;
+	struct verr ve;
+	char name[64], msg[LINE_W];
+	size_t nl;
+
+	while (*p == ' ' || *p == '\t')
+		p++;
+	for (nl = 0; p[nl] != '\0' && p[nl] != ' ' && p[nl] != '\t'; nl++)
+		;
+	snprintf(name, sizeof name, "%.*s", (int)nl, p);
+	for (p += nl; *p == ' ' || *p == '\t'; p++)
+		;
+	memset(&ve, 0, sizeof ve);
+	if (quiz_for_name(U.s->engine, name, p, strlen(p), &q, &ve) != 0) {
+		snprintf(msg, sizeof msg, "! ask: %s", ve.msg);
+		log_add(msg, strlen(msg));
+		U.errors++;
+		return;
+	}
+	quiz_post(&q);
+}
+
+/* The events of an operation run ahead (for ask's explanations). */
+#define AHEAD_MAX 512
+
+/* The event that decides expect name, among ev[0..n-1], or NULL. */
+static const struct event *
+ask_event(const char *name, const struct event *ev, size_t n)
+{
+	static const struct {
+		const char *name;
+		uint16_t kind[2];
+		bool last;
+	} map[] = {
+		{ "vpn", { EV_SPLIT, EV_SPLIT }, false },
+		{ "offset", { EV_SPLIT, EV_SPLIT }, false },
+		{ "index.", { EV_SPLIT, EV_SPLIT }, false },
+		{ "tlb", { EV_TLB_HIT, EV_TLB_MISS }, false },
+		{ "pa", { EV_DATA, EV_DATA }, true },
+		{ "gpa", { EV_DATA, EV_DATA }, true },
+		{ "value", { EV_DATA, EV_DATA }, true },
+		{ "fault", { EV_FAULT, EV_FAULT }, false },
+		{ "pf.code", { EV_FAULT, EV_FAULT }, true },
+		{ "pte", { EV_WALK, EV_GWALK }, true },
+		{ "exit", { EV_EXIT, EV_EXIT }, true },
+		{ "insn", { EV_INSN, EV_INSN }, true },
+		{ "faults", { EV_PAGE_IN, EV_PAGE_IN }, true },
+		{ "writebacks", { EV_WRITEBACK, EV_EVICT }, true },
+	};
+	const struct event *found = NULL;
+	size_t i, k, len;
+
+	for (k = 0; k < sizeof map / sizeof map[0]; k++) {
+		len = strlen(map[k].name);
+		if (strncmp(name, map[k].name, len) != 0 ||
+		    (name[len] != '\0' && name[len] != '.' &&
+		    map[k].name[len - 1] != '.'))
+			continue;
+		for (i = 0; i < n; i++)
+			if (ev[i].kind == map[k].kind[0] ||
+			    ev[i].kind == map[k].kind[1]) {
+				found = &ev[i];
+				if (!map[k].last)
+					break;
+			}
+		return found;
+	}
+	return NULL;
+}
+
+/* The ask lines right after a command of the file: their answers come
+ * from running the command's operation ahead to its end, silently; then
+ * back to before the command's first step (pos0; the log loses the steps
+ * it showed, from line nlog0 on), so that the questions come before the
+ * steps are shown. */
+static void unstep(uint64_t, size_t);
+
+static void
+ask_ahead(uint64_t pos0, size_t nlog0, bool file)
+{
+	static struct event ev[AHEAD_MAX];
+	static struct quiz_q qs[QUIZ_MAX];
+	struct engine *e = U.s->engine;
+	struct quiz_q q;
+	int nq = 0;
+	struct verr ve;
+	char line[4200], names[QUIZ_MAX][64], msg[LINE_W];
+	const char *p, *t[QUIZ_MAX];
+	size_t off, n = 0, k, nl;
+	unsigned long lineno, at[QUIZ_MAX];
+	uint64_t steps = 0;
+	int i, nask = 0;
+	const struct event *why;
+
+	off = U.off;
+	lineno = U.lineno;
+	for (; file;) {
+		off = U.off;
+		lineno = U.lineno;
+		if (!next_line(line, sizeof line))
+			break;
+		for (p = line; *p == ' ' || *p == '\t'; p++)
+			;
+		if (*p == '\0' || *p == '#')
+			continue;
+		if (strncmp(p, "ask", 3) != 0 || (p[3] != ' ' &&
+		    p[3] != '\t') || nask == QUIZ_MAX)
+			break;
+		for (p += 3; *p == ' ' || *p == '\t'; p++)
+			;
+		for (nl = 0; p[nl] != '\0' && p[nl] != ' ' && p[nl] != '\t';
+		    nl++)
+			;
+		snprintf(names[nask], sizeof names[nask], "%.*s", (int)nl, p);
+		for (p += nl; *p == ' ' || *p == '\t'; p++)
+			;
+		t[nask] = NULL;
+		if (*p != '\0') {
+			char *c = strdup(p);
+
+			t[nask] = c;
+		}
+		at[nask++] = U.lineno;
+	}
+	U.off = off;		/* the first line that is not an ask */
+	U.lineno = lineno;
+	if (nask == 0 && (!U.quiz_on || !engine_busy(e) ||
+	    engine_position(e) <= pos0))
+		return;
+	if (nask == 0) {
+		/* quiz on: the command's first step (the split) is a key
+		 * stage too; undo it and ask before it */
+		unstep(pos0, nlog0);
+		(void)(quiz_before_step() || ui_step());
+		return;
+	}
+	unstep(pos0, nlog0);	/* the steps shown go: they are asked about */
+	while ((engine_busy(e) || engine_has_future(e)) && steps < 10000000) {
+		if (!engine_step(e, n < AHEAD_MAX ? &ev[n] : &ev[AHEAD_MAX -
+		    1]))
+			break;
+		if (n < AHEAD_MAX)
+			n++;
+		steps++;
+	}
+	for (i = 0; i < nask; i++) {
+		memset(&ve, 0, sizeof ve);
+		if (quiz_for_name(e, names[i], t[i], t[i] ? strlen(t[i]) : 0,
+		    &q, &ve) != 0) {
+			snprintf(msg, sizeof msg, "! %.200s:%lu: ask: %.200s",
+			    U.fname, at[i], ve.msg);
+			log_add(msg, strlen(msg));
+			U.errors++;
+			continue;
+		}
+		if ((why = ask_event(names[i], ev, n)) != NULL) {
+			k = (size_t)snprintf(msg, sizeof msg, "%s = %s: ",
+			    names[i], q.answer);
+			(void)event_format(e, why, msg + k, sizeof msg - k);
+			quiz_set_why(&q, msg);
+		}
+		qs[nq++] = q;
+	}
+	for (i = 0; i < nask; i++)
+		free((void *)(uintptr_t)t[i]);
+	unstep(pos0, U.nlog);
+	for (i = 0; i < nq; i++)
+		quiz_post(&qs[i]);
+}
+
+/* Back to position pos0, the walk pane and the log (from line nlog0 on)
+ * losing the steps undone. */
+static void
+unstep(uint64_t pos0, size_t nlog0)
+{
+	struct engine *e = U.s->engine;
+	struct verr ve;
+	uint64_t steps, moved;
+
+	memset(&ve, 0, sizeof ve);
+	steps = engine_position(e) - (pos0 < engine_position(e) ? pos0 :
+	    engine_position(e));
+	if (steps > 0)
+		(void)engine_back(e, steps, &moved, &ve);
+	walk_trim();
+	while (U.nlog > nlog0 && U.nlog > 0 && strncmp(U.log[(U.loghead +
+	    U.nlog - 1) % LOG_MAX], "  [", 3) == 0) {
+		free(U.log[(U.loghead + U.nlog - 1) % LOG_MAX]);
+		U.nlog--;
+	}
+	if (U.quiz_upto > pos0)
+		U.quiz_upto = pos0;
+}
+
 /* One step for the user: a micro-step if an operation is under way or
  * steps can be redone, else the next line of the file (narrative is
  * shown on the way; a pause stops). */
@@ -1134,10 +1490,16 @@ advance(void)
 	char line[4200];
 	const char *p;
 	unsigned long errors;
+	uint64_t pos0;
+	size_t nlog0;
 
+	if (quiz_pending()) {
+		say("  (answer at the prompt, or type reveal)");
+		return false;
+	}
 	U.paused = false;
 	if (engine_busy(U.s->engine) || engine_has_future(U.s->engine))
-		return ui_step();
+		return quiz_before_step() || ui_step();
 	while (next_line(line, sizeof line)) {
 		for (p = line; *p == ' ' || *p == '\t'; p++)
 			;
@@ -1145,6 +1507,14 @@ advance(void)
 			continue;
 		if (p[0] == '>') {
 			sink_out(NULL, p, strlen(p));
+			continue;
+		}
+		if (strncmp(p, "ask", 3) == 0 && (p[3] == ' ' ||
+		    p[3] == '\t')) {
+			/* an ask not after a command: about the state now */
+			run_typed(p);
+			if (quiz_pending())
+				return true;
 			continue;
 		}
 		if (strncmp(p, "pause", 5) == 0 && (p[5] == '\0' ||
@@ -1167,8 +1537,11 @@ advance(void)
 				continue;
 			return true;
 		}
+		pos0 = engine_position(U.s->engine);
+		nlog0 = U.nlog;
 		run_typed(p);
 		U.fromfile = false;
+		ask_ahead(pos0, nlog0, true);
 		return true;
 	}
 	return false;
@@ -1179,8 +1552,9 @@ play_to_end(void)
 {
 	unsigned long n = 0;
 
-	/* from a pause too: run goes on to the next pause or the end */
-	while (advance() && n++ < 1000000 && !ui_signal)
+	/* from a pause too: run goes on to the next pause, a question or
+	 * the end */
+	while (advance() && !quiz_pending() && n++ < 1000000 && !ui_signal)
 		;
 }
 
@@ -1261,6 +1635,21 @@ ui_command(void *arg, const char *name, const char *argument, unsigned col)
 	(void)col;
 	if (strcmp(name, "lesson") == 0) {
 		play_file(argument, true);
+		return 0;
+	}
+	if (strcmp(name, "quiz") == 0) {
+		U.quiz_on = strcmp(argument, "on") == 0;
+		say(U.quiz_on ? "quiz on: before each key stage of an access "
+		    "the screen asks; answer at the prompt, reveal skips" :
+		    "quiz off");
+		U.quiz_upto = engine_position(U.s->engine);
+		return 0;
+	}
+	if (strcmp(name, "reveal") == 0) {
+		if (quiz_pending())
+			quiz_answer(NULL);
+		else
+			log_add("  reveal: no question waits", 27);
 		return 0;
 	}
 	if (strcmp(name, "zoom") == 0) {
@@ -1350,6 +1739,15 @@ run_typed(const char *line)
 		n++;
 	}
 	word[n] = '\0';
+	/* a question waits: what is not a command is the answer */
+	if (quiz_pending() && !is_command(p)) {
+		quiz_answer(p);
+		return;
+	}
+	if (strcmp(word, "ask") == 0 && p[n] == ' ') {
+		ask_now(p + n);
+		return;
+	}
 	if (strcmp(word, "step") == 0 || strcmp(word, "next") == 0 ||
 	    strcmp(word, "run") == 0 || strcmp(word, "play") == 0) {
 		if (p[n] == ' ')
@@ -1386,6 +1784,7 @@ run_typed(const char *line)
 	if (strcmp(word, "back") == 0 || strcmp(word, "reset") == 0) {
 		session_line(line);
 		walk_trim();
+		quiz_forget();
 		return;
 	}
 	/* a new command first finishes the one in progress, in view */
@@ -1415,6 +1814,7 @@ ui_key_back(int count, int key)
 	(void)key;
 	(void)run_line(U.s, "back", 4);
 	walk_trim();
+	quiz_forget();
 	draw_all();
 	return 0;
 }
@@ -1707,11 +2107,18 @@ ui_run(const char *file, unsigned flags)
 					run_typed(U.last);
 				else
 					(void)advance();
+			} else if (quiz_pending() && !is_command(l + i)) {
+				run_typed(l + i);	/* an answer */
 			} else {
+				uint64_t pos0 = engine_position(U.s->engine);
+				size_t nlog0 = U.nlog;
+
 				add_history(l);
 				using_history();
 				snprintf(U.last, sizeof U.last, "%s", l + i);
 				run_typed(l + i);
+				if (U.quiz_on && !quiz_pending())
+					ask_ahead(pos0, nlog0, false);
 			}
 			free(l);
 			if (U.s->quit)

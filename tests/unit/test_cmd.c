@@ -771,7 +771,7 @@ test_table(void **state)
 		"interrupt", "insn", "vmcs", "compare", "expect", "ask", "pause",
 		"step",
 		"back", "next", "run", "play", "reset", "load", "show", "lesson",
-		"zoom",
+		"quiz", "reveal", "zoom",
 		"dump", "save",
 		"help", "quit", NULL };
 	size_t i;
