@@ -128,6 +128,9 @@ ASAN_UNIT_BINS = $(ASAN_UNIT_OBJS:.o=)
 MAN1      = $(wildcard man/*.1)
 MAN5      = $(wildcard man/*.5)
 LESSONS   = $(wildcard lessons/*.lesson)
+# The guest workloads compare runs, built in too: a lesson reaches them
+# by name (compare os-intensive.work) wherever it is played from.
+WORKLOADS = $(wildcard scenarios/workloads/*.work)
 SCENARIOS = $(wildcard scenarios/*.scenario)
 
 # ---------------------------------------------------------------------------
@@ -257,11 +260,11 @@ $(LIB_OBJS) $(MAIN_OBJ): build/%.o: src/%.c build/cflags
 # The lessons as C (tools/embed.sh), rewritten when a lesson, the list of
 # lessons (a stamp: one added or removed) or the script changes.
 build/gen/lessons: FORCE
-	$(call stamp,$(LESSONS))
+	$(call stamp,$(LESSONS) $(WORKLOADS))
 
-$(BUILTIN_SRC): tools/embed.sh build/gen/lessons $(LESSONS)
+$(BUILTIN_SRC): tools/embed.sh build/gen/lessons $(LESSONS) $(WORKLOADS)
 	$(say) GEN $@
-	$(Q)sh tools/embed.sh $@ $(LESSONS)
+	$(Q)sh tools/embed.sh $@ $(LESSONS) $(WORKLOADS)
 
 $(BUILTIN_OBJ): $(BUILTIN_SRC) build/cflags
 	$(say) CC $<

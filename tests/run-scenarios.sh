@@ -106,6 +106,15 @@ if [ -f tests/keys.sh ]; then
 	fi
 fi
 
+# 0c2. The lessons fit the screen (tests/lessons.sh).
+if [ -f tests/lessons.sh ]; then
+	if sh tests/lessons.sh >"$tmp/out" 2>&1; then
+		passed=$((passed + 1))
+	else
+		fail tests/lessons.sh "the lessons' shape" "$tmp/out"
+	fi
+fi
+
 # 0d. The screen, driven through tmux (tests/screen.sh; it skips itself
 #     when tmux is missing).
 if [ -f tests/screen.sh ]; then

@@ -643,8 +643,8 @@ see "F10: the lesson's first narration, in the log" \
 see "F10: the lesson's first narration, in the narration pane" \
     "memory, or the operating system's." narration
 see "the lesson pauses" "paused: F10 goes on"
-keys F10 F10
-see "F10 x3: the lesson's machine" "2 levels, TLB 4" address
+keys F10 F10 F10
+see "F10 x4: the lesson's machine" "2 levels, TLB 4" address
 keys C-d
 exited 0
 

@@ -7,6 +7,7 @@
  *   2. the name without .lesson:   "01-virtual-memory"
  *   3. a number N from 1:          "1", the first lesson in name order
  *                                  (builtin_files is sorted by name)
+ * and finds only lessons: the workloads are reached by builtin_file().
  * so that a lesson whose name is a number is found by its name first.
  * Anything else, an empty string and NULL find nothing.
  */
@@ -19,14 +20,37 @@
 
 static size_t	builtin_number(const char *);
 
+static int
+builtin_lesson(const struct builtin_file *f)
+{
+	size_t len = strlen(f->name), elen = strlen(LESSON_EXT);
+
+	return len > elen && strcmp(f->name + len - elen, LESSON_EXT) == 0;
+}
+
 size_t
 builtin_count(void)
 {
-	size_t n;
+	const struct builtin_file *f;
+	size_t n = 0;
 
-	for (n = 0; builtin_files[n].name != NULL; n++)
-		continue;
+	for (f = builtin_files; f->name != NULL; f++)
+		if (builtin_lesson(f))
+			n++;
 	return n;
+}
+
+const struct builtin_file *
+builtin_file(const char *name)
+{
+	const struct builtin_file *f;
+
+	if (name == NULL)
+		return NULL;
+	for (f = builtin_files; f->name != NULL; f++)
+		if (strcmp(f->name, name) == 0)
+			return f;
+	return NULL;
 }
 
 const struct builtin_file *
@@ -38,7 +62,7 @@ builtin_find(const char *name)
 	if (name == NULL || *name == '\0')
 		return NULL;
 	for (f = builtin_files; f->name != NULL; f++)
-		if (strcmp(f->name, name) == 0)
+		if (strcmp(f->name, name) == 0 && builtin_lesson(f))
 			return f;
 	len = strlen(name);
 	for (f = builtin_files; f->name != NULL; f++)
@@ -47,9 +71,12 @@ builtin_find(const char *name)
 		    strcmp(f->name + len, LESSON_EXT) == 0)
 			return f;
 	n = builtin_number(name);
-	if (n == 0 || n > builtin_count())
+	if (n == 0)
 		return NULL;
-	return &builtin_files[n - 1];
+	for (f = builtin_files; f->name != NULL; f++)
+		if (builtin_lesson(f) && --n == 0)
+			return f;
+	return NULL;
 }
 
 /* The number that s spells in decimal, or 0 if it is not one (or has

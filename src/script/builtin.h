@@ -1,7 +1,9 @@
 /*
  * builtin.h - the lessons compiled into the program, so that vmscope
- * opens the first lesson even when no file is installed.  The array is
- * generated from the files of lessons/ by tools/embed.sh, which writes
+ * opens the first lesson even when no file is installed, and the guest
+ * workloads that compare runs (scenarios/workloads/NAME.work), so that a
+ * lesson reaches them by name wherever it is played from.  The array is
+ * generated from those files by tools/embed.sh, which writes
  * build/gen/builtin.c.
  */
 #ifndef VMSCOPE_BUILTIN_H
@@ -18,7 +20,11 @@ struct builtin_file {
 /* In strcmp order of name; { NULL, NULL, 0 } ends it. */
 extern const struct builtin_file builtin_files[];
 
+/* The lessons (the entries named *.lesson). */
 size_t	builtin_count(void);
+/* A lesson by name, name without .lesson, or number from 1. */
 const struct builtin_file *builtin_find(const char *);
+/* Any entry by its exact name ("os-intensive.work"), or NULL. */
+const struct builtin_file *builtin_file(const char *);
 
 #endif

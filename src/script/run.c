@@ -47,6 +47,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "builtin.h"
 #include "cmd.h"
 #include "lex.h"
 #include "run.h"
@@ -100,6 +101,8 @@ static int	run_read(const char *, char **, size_t *);
 static char	*run_join(const char *, const char *);
 static char	*run_dirname(const char *);
 static bool	run_inside(const char *, const char *);
+static int	run_builtin(const char *, struct run_frame **, char **,
+		    size_t *);
 static int	run_open(struct session *, const char *, struct run_frame **,
 		    char **, size_t *, char *, size_t);
 static size_t	run_bom(const char *, size_t);
@@ -621,6 +624,12 @@ run_open(struct session *s, const char *arg, struct run_frame **fp,
 		goto nomem;
 	real = realpath(path, NULL);
 	err = errno;
+	if (real == NULL && err == ENOENT && strchr(arg, '/') == NULL &&
+	    run_builtin(arg, fp, bufp, lenp) == 0) {
+		/* a workload built into the program (compare NAME.work) */
+		free(path);
+		return (0);
+	}
 	if (real == NULL) {
 		/* Say nothing of what exists outside the folder. */
 		if (f->dir != NULL && (d = run_dirname(path)) != NULL) {
@@ -694,6 +703,33 @@ outside:
 	    "file loads only files in its own folder and below)", arg,
 	    f->name);
 	return (-1);
+}
+
+/* A file built into the program (a workload: builtin.h), as if read:
+ * 0, or -1 if there is none of that name (or no memory). */
+static int
+run_builtin(const char *arg, struct run_frame **fp, char **bufp,
+    size_t *lenp)
+{
+	const struct builtin_file *b = builtin_file(arg);
+	size_t n;
+	char name[256];
+
+	if (b == NULL || strlen(arg) >= sizeof name - 16)
+		return (-1);
+	n = strlen(b->name);
+	if (n < 5 || strcmp(b->name + n - 5, ".work") != 0)
+		return (-1);	/* only workloads: lessons are played */
+	if ((*bufp = (char *)malloc(b->len + 1)) == NULL)
+		return (-1);
+	memcpy(*bufp, b->text, b->len + 1);
+	*lenp = b->len;
+	snprintf(name, sizeof name, "(built in) %s", arg);
+	if ((*fp = run_frame_new(name, NULL, NULL, true)) == NULL) {
+		free(*bufp);
+		return (-1);
+	}
+	return (0);
 }
 
 static size_t

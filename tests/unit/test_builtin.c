@@ -141,22 +141,34 @@ test_every_lesson_embedded(void **state)
 	}
 }
 
-/* Nothing else is built in, and the entries are in name order. */
+/* The lessons are built in in name order, and besides them only the
+ * workloads (*.work), found by builtin_file() and never as a lesson. */
 static void
 test_only_lessons_in_order(void **state)
 {
-	size_t i;
+	const struct builtin_file *f;
+	size_t i = 0, n;
 
 	(void)state;
 	assert_int_equal(builtin_count(), nnames);
-	for (i = 0; i < nnames; i++)
-		assert_string_equal(builtin_files[i].name, names[i]);
-	for (i = 1; i < builtin_count(); i++)
-		assert_true(strcmp(builtin_files[i - 1].name,
-		    builtin_files[i].name) < 0);
-	assert_null(builtin_files[nnames].name);
-	assert_null(builtin_files[nnames].text);
-	assert_int_equal(builtin_files[nnames].len, 0);
+	for (f = builtin_files; f->name != NULL; f++) {
+		if (is_lesson(f->name))
+			assert_string_equal(f->name, names[i++]);
+		else {
+			n = strlen(f->name);
+			assert_true(n > 5 && strcmp(f->name + n - 5, ".work") ==
+			    0);
+			assert_ptr_equal(builtin_file(f->name), f);
+			assert_null(builtin_find(f->name));
+		}
+		if (f != builtin_files)
+			assert_true(strcmp(f[-1].name, f->name) < 0);
+	}
+	assert_int_equal(i, nnames);
+	assert_non_null(builtin_file("os-intensive.work"));
+	assert_null(builtin_file("nosuch.work"));
+	assert_null(f->text);
+	assert_int_equal(f->len, 0);
 }
 
 /* The three forms of builtin_find(), for every lesson. */
