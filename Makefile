@@ -349,6 +349,7 @@ install: $(BIN)
 	$(call install_data,$(MAN5),$(man5dir))
 	$(call install_data,$(LESSONS),$(pkgdatadir)/lessons)
 	$(call install_data,$(SCENARIOS),$(pkgdatadir)/scenarios)
+	$(call install_data,$(WORKLOADS),$(pkgdatadir)/scenarios/workloads)
 
 # $(call installed,FILES,DIR): the quoted paths FILES were installed as.
 installed = $(foreach f,$(notdir $(1)),$(call sq,$(DESTDIR)$(2)/$(f)))

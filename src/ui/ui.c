@@ -1494,7 +1494,9 @@ advance(void)
 	size_t nlog0;
 
 	if (quiz_pending()) {
-		say("  (answer at the prompt, or type reveal)");
+		if (U.nnarr == 0 || strcmp(U.narr[U.nnarr - 1],
+		    "  (answer at the prompt, or type reveal)") != 0)
+			say("  (answer at the prompt, or type reveal)");
 		return false;
 	}
 	U.paused = false;
