@@ -4,6 +4,9 @@
  *
  *   vmscope --batch FILE...	the transcript of every micro-step
  *   vmscope --check FILE...	failed expects and errors only
+ *   vmscope --generate KIND [seed=N] [KEY=VALUE...] [--sheet|--answers]
+ *				a new self-checking scenario (or its problem
+ *				sheet, or its answer key) on stdout
  *   vmscope [FILE]		the screen when stdin and stdout are
  *				terminals, else as --batch (stdin's commands
  *				when no FILE is given)
@@ -18,6 +21,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "script/gen.h"
 #include "script/run.h"
 #include "ui/ui.h"
 
@@ -26,6 +30,7 @@
 static void	usage(FILE *);
 static int	usage_error(const char *, const char *);
 static int	bad_option(const char *);
+static int	generate(int, char **, enum gen_form);
 
 static const struct option longopts[] = {
 	{ "batch",	 no_argument, NULL, 'b' },
@@ -34,6 +39,9 @@ static const struct option longopts[] = {
 	{ "ascii",	 no_argument, NULL, 'a' },
 	{ "color",	 required_argument, NULL, 'C' },
 	{ "bench-screen", no_argument, NULL, 'B' },
+	{ "generate",	 no_argument, NULL, 'g' },
+	{ "sheet",	 no_argument, NULL, 's' },
+	{ "answers",	 no_argument, NULL, 'k' },
 	{ "help",	 no_argument, NULL, 'h' },
 	{ "version",	 no_argument, NULL, 'V' },
 	{ NULL,		 0,	      NULL, 0 }
@@ -45,6 +53,8 @@ usage(FILE *fp)
 	fputs("usage: vmscope [FILE]\n"
 	    "       vmscope --batch [--allow-write] FILE...\n"
 	    "       vmscope --check [--allow-write] FILE...\n"
+	    "       vmscope --generate KIND [seed=N] [KEY=VALUE...] [--sheet | "
+	    "--answers]\n"
 	    "       vmscope --help | --version\n"
 	    "\n"
 	    "Watch virtual memory and virtualization work, one micro-step at "
@@ -58,6 +68,14 @@ usage(FILE *fp)
 	    "  --allow-write  let commands in files write files (save)\n"
 	    "  --ascii        draw the screen with ASCII only\n"
 	    "  --color=WHEN   auto (default), always or never\n"
+	    "  --generate     write a new self-checking scenario of KIND "
+	    "(translation,\n"
+	    "                 replacement, tlb, shadow or nested) on stdout; "
+	    "the same seed\n"
+	    "                 (default 1) and keys give the same file\n"
+	    "  --sheet        with --generate: its problem sheet, without "
+	    "answers\n"
+	    "  --answers      with --generate: its answer key\n"
 	    "  --bench-screen FILE STEPS  time the screen (make bench)\n"
 	    "  -h, --help     show this help\n"
 	    "  -V, --version  show the version\n"
@@ -107,6 +125,59 @@ bad_option(const char *last)
 	return (2);
 }
 
+/*
+ * --generate KIND [seed=N] [KEY=VALUE...]: the words, joined by blanks,
+ * are read as the generate command reads its arguments.
+ */
+static int
+generate(int argc, char **argv, enum gen_form form)
+{
+	struct gen_request rq;
+	struct lex_err le;
+	struct verr ve;
+	struct strbuf sb;
+	char *args;
+	size_t len = 0, off = 0, n;
+	int i, status = 0;
+
+	if (argc == 0)
+		return (usage_error("%s", "--generate needs a KIND: "
+		    "translation, replacement, tlb, shadow or nested"));
+	for (i = 0; i < argc; i++)
+		len += strlen(argv[i]) + 1;
+	if ((args = (char *)malloc(len)) == NULL) {
+		fputs("vmscope: out of memory\n", stderr);
+		return (2);
+	}
+	for (i = 0; i < argc; i++) {
+		n = strlen(argv[i]);
+		memcpy(args + off, argv[i], n);
+		off += n;
+		args[off++] = i + 1 < argc ? ' ' : '\0';
+	}
+	memset(&le, 0, sizeof le);
+	if (gen_parse_string(args, off - 1, &rq, &le) != 0) {
+		fprintf(stderr, "vmscope: --generate: %s\n", le.msg);
+		free(args);
+		return (2);
+	}
+	free(args);
+	for (i = 0; (size_t)i < rq.nopts; i++)
+		rq.opts[i].col = 0;
+	sb_init(&sb);
+	if (gen_scenario(&rq, form, &sb, &ve) != 0) {
+		fprintf(stderr, "vmscope: --generate: %s\n", ve.msg);
+		status = 2;
+	} else if (sb.len > 0)
+		fwrite(sb.s, 1, sb.len, stdout);
+	sb_free(&sb);
+	if (fflush(stdout) != 0 || ferror(stdout)) {
+		fputs("vmscope: error writing the scenario\n", stderr);
+		status = 2;
+	}
+	return (status);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -114,7 +185,9 @@ main(int argc, char **argv)
 	struct verr ve;
 	enum run_mode mode = RUN_BATCH;
 	unsigned flags = 0;
-	bool batch = false, check = false, bench = false;
+	bool batch = false, check = false, bench = false, gen = false;
+	enum gen_form form = GEN_SCENARIO;
+	bool formed = false;
 	int ch, i, status;
 	unsigned ui = 0;
 
@@ -135,6 +208,18 @@ main(int argc, char **argv)
 			break;
 		case 'B':
 			bench = true;
+			break;
+		case 'g':
+			gen = true;
+			break;
+		case 's':
+		case 'k':
+			if (formed && form != (ch == 's' ? GEN_SHEET :
+			    GEN_ANSWERS))
+				return (usage_error("%s", "--sheet and --answers "
+				    "cannot be used together"));
+			form = ch == 's' ? GEN_SHEET : GEN_ANSWERS;
+			formed = true;
 			break;
 		case 'C':
 			if (strcmp(optarg, "never") == 0)
@@ -162,6 +247,14 @@ main(int argc, char **argv)
 		return (argc == 2 ? ui_bench(argv[0], strtoul(argv[1], NULL,
 		    10)) : usage_error("%s", "--bench-screen takes FILE and "
 		    "STEPS"));
+	if (formed && !gen)
+		return (usage_error("%s", form == GEN_SHEET ? "--sheet goes "
+		    "with --generate" : "--answers goes with --generate"));
+	if (gen && (batch || check || bench))
+		return (usage_error("%s", "--generate cannot be used with "
+		    "--batch, --check or --bench-screen"));
+	if (gen)
+		return (generate(argc, argv, form));
 	if (batch && check)
 		return (usage_error("%s", "--batch and --check cannot be used "
 		    "together"));

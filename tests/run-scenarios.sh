@@ -126,6 +126,16 @@ if [ -f tests/screen.sh ]; then
 	fi
 fi
 
+# 0e. Generated problems: 100 seeds of each kind check clean and come out
+#     the same every time (tests/generate.sh).
+if [ -f tests/generate.sh ]; then
+	if bash tests/generate.sh "$bin" >"$tmp/out" 2>&1; then
+		passed=$((passed + 1))
+	else
+		fail tests/generate.sh "generated problems" "$tmp/out"
+	fi
+fi
+
 # 1. Every shipped scenario and lesson, and every example, checks clean.
 for f in scenarios/*.scenario lessons/*.lesson tests/examples/*.scenario; do
 	run "$timeout" --check "$f"

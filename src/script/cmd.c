@@ -28,6 +28,7 @@
 #include <string.h>
 
 #include "cmd.h"
+#include "gen.h"
 #include "run.h"
 
 static int	cmd_parse_machine(const struct cmd_entry *,
@@ -210,6 +211,11 @@ const struct cmd_entry cmd_table[] = {
 	    "nested and pv paging, and print one table",
 	  .flags = CMD_ECHO,
 	  .parse = cmd_parse_file, .exec = cmd_exec_compare },
+	{ .name = "generate", .usage = "KIND [seed=N] [KEY=VALUE ...]",
+	  .help = "write a new self-checking problem: translation, "
+	    "replacement, tlb, shadow or nested",
+	  .flags = CMD_ECHO,
+	  .parse = gen_cmd_parse, .exec = gen_cmd_exec },
 	{ .name = "expect", .usage = "NAME [OP] VALUE",
 	  .help = "check a value (OP: == != < <= > >=); a difference fails "
 	    "the file",
