@@ -69,7 +69,10 @@ endif
 
 # Headers outside their own directory are included as "core/x.h",
 # "script/y.h" (-Isrc).
-VMSCOPE_CPPFLAGS = -D_POSIX_C_SOURCE=200809L -Isrc
+# VMSCOPE_DATADIR: where make install puts the lessons and scenarios,
+# searched after the current directory's (src/script/shelf.c).
+VMSCOPE_CPPFLAGS = -D_POSIX_C_SOURCE=200809L -Isrc \
+	-DVMSCOPE_DATADIR='"$(pkgdatadir)"'
 VMSCOPE_CFLAGS   = -std=c11 $(VMSCOPE_CPPFLAGS) $(CPPFLAGS) $(WARNINGS) $(CFLAGS)
 DEPFLAGS         = -MMD -MP
 

@@ -1,13 +1,15 @@
 /*
- * main.c - the command line: picks batch, check or (later) the screen,
- * and runs the files or standard input through one session.
+ * main.c - the command line: picks batch, check or the screen, and runs
+ * the files or standard input through one session.
  *
  *   vmscope --batch FILE...	the transcript of every micro-step
  *   vmscope --check FILE...	failed expects and errors only
  *   vmscope --generate KIND [seed=N] [KEY=VALUE...] [--sheet|--answers]
  *				a new self-checking scenario (or its problem
  *				sheet, or its answer key) on stdout
- *   vmscope [FILE]		the screen when stdin and stdout are
+ *   vmscope --list		the lessons and scenarios, with what each
+ *				shows
+ *   vmscope [--quiz] [FILE]	the screen when stdin and stdout are
  *				terminals, else as --batch (stdin's commands
  *				when no FILE is given)
  *
@@ -23,6 +25,7 @@
 
 #include "script/gen.h"
 #include "script/run.h"
+#include "script/shelf.h"
 #include "ui/ui.h"
 
 #define VMSCOPE_VERSION "0.1.0"
@@ -42,6 +45,8 @@ static const struct option longopts[] = {
 	{ "generate",	 no_argument, NULL, 'g' },
 	{ "sheet",	 no_argument, NULL, 's' },
 	{ "answers",	 no_argument, NULL, 'k' },
+	{ "list",	 no_argument, NULL, 'l' },
+	{ "quiz",	 no_argument, NULL, 'q' },
 	{ "help",	 no_argument, NULL, 'h' },
 	{ "version",	 no_argument, NULL, 'V' },
 	{ NULL,		 0,	      NULL, 0 }
@@ -50,12 +55,12 @@ static const struct option longopts[] = {
 static void
 usage(FILE *fp)
 {
-	fputs("usage: vmscope [FILE]\n"
+	fputs("usage: vmscope [--quiz] [FILE]\n"
 	    "       vmscope --batch [--allow-write] FILE...\n"
 	    "       vmscope --check [--allow-write] FILE...\n"
 	    "       vmscope --generate KIND [seed=N] [KEY=VALUE...] [--sheet | "
 	    "--answers]\n"
-	    "       vmscope --help | --version\n"
+	    "       vmscope --list | --help | --version\n"
 	    "\n"
 	    "Watch virtual memory and virtualization work, one micro-step at "
 	    "a time.\n"
@@ -76,6 +81,10 @@ usage(FILE *fp)
 	    "  --sheet        with --generate: its problem sheet, without "
 	    "answers\n"
 	    "  --answers      with --generate: its answer key\n"
+	    "  --list         list the lessons and scenarios, with what each "
+	    "shows\n"
+	    "  --quiz         on the screen: ask before each key stage of "
+	    "every access\n"
 	    "  --bench-screen FILE STEPS  time the screen (make bench)\n"
 	    "  -h, --help     show this help\n"
 	    "  -V, --version  show the version\n"
@@ -178,6 +187,23 @@ generate(int argc, char **argv, enum gen_form form)
 	return (status);
 }
 
+/* A FILE, or, when there is no such file, a lesson by its name (vmscope
+ * --check 3, vmscope --batch 02-policies): see shelf.h. */
+static void
+run_named(struct session *s, const char *arg)
+{
+	char where[1024], *text;
+	size_t len;
+
+	if (strchr(arg, '/') != NULL || access(arg, F_OK) == 0 ||
+	    shelf_lesson(arg, &text, &len, where, sizeof where) != 0) {
+		run_file(s, arg);
+		return;
+	}
+	run_string(s, where, text, len);
+	free(text);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -186,6 +212,7 @@ main(int argc, char **argv)
 	enum run_mode mode = RUN_BATCH;
 	unsigned flags = 0;
 	bool batch = false, check = false, bench = false, gen = false;
+	bool list = false, quiz = false;
 	enum gen_form form = GEN_SCENARIO;
 	bool formed = false;
 	int ch, i, status;
@@ -211,6 +238,13 @@ main(int argc, char **argv)
 			break;
 		case 'g':
 			gen = true;
+			break;
+		case 'l':
+			list = true;
+			break;
+		case 'q':
+			quiz = true;
+			ui |= UI_QUIZ;
 			break;
 		case 's':
 		case 'k':
@@ -247,6 +281,19 @@ main(int argc, char **argv)
 		return (argc == 2 ? ui_bench(argv[0], strtoul(argv[1], NULL,
 		    10)) : usage_error("%s", "--bench-screen takes FILE and "
 		    "STEPS"));
+	if (list && (batch || check || gen || quiz || argc > 0))
+		return (usage_error("%s", "--list takes no FILE and no other "
+		    "mode"));
+	if (list) {
+		if (shelf_list(stdout) != 0) {
+			fputs("vmscope: error writing the list\n", stderr);
+			return (2);
+		}
+		return (0);
+	}
+	if (quiz && (batch || check || gen))
+		return (usage_error("%s", "--quiz is for the screen, not with "
+		    "--batch, --check or --generate"));
 	if (formed && !gen)
 		return (usage_error("%s", form == GEN_SHEET ? "--sheet goes "
 		    "with --generate" : "--answers goes with --generate"));
@@ -278,7 +325,7 @@ main(int argc, char **argv)
 	if (argc == 0)
 		run_stream(s, stdin);
 	for (i = 0; i < argc; i++)
-		run_file(s, argv[i]);
+		run_named(s, argv[i]);
 	status = run_status(s);
 	run_free(s);
 	if (fflush(stdout) != 0 || ferror(stdout)) {

@@ -115,6 +115,15 @@ if [ -f tests/lessons.sh ]; then
 	fi
 fi
 
+# 0c3. Where lessons and scenarios are found (tests/list.sh).
+if [ -f tests/list.sh ]; then
+	if sh tests/list.sh "$bin" >"$tmp/out" 2>&1; then
+		passed=$((passed + 1))
+	else
+		fail tests/list.sh "--list and lessons by name" "$tmp/out"
+	fi
+fi
+
 # 0d. The screen, driven through tmux (tests/screen.sh; it skips itself
 #     when tmux is missing).
 if [ -f tests/screen.sh ]; then

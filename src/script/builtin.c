@@ -1,15 +1,17 @@
 /*
- * builtin.c - finding a lesson compiled into the program.
+ * builtin.c - the files compiled into the program: the lessons, found by
+ * what a user types after `lesson` or on the command line, and the
+ * workloads, found by their exact name.
  *
- * builtin_find() takes what a user types after `lesson` or on the command
- * line, and tries, in this order:
+ * builtin_pick() tries, in this order:
  *   1. the full name:              "01-virtual-memory.lesson"
  *   2. the name without .lesson:   "01-virtual-memory"
  *   3. a number N from 1:          "1", the first lesson in name order
- *                                  (builtin_files is sorted by name)
- * and finds only lessons: the workloads are reached by builtin_file().
  * so that a lesson whose name is a number is found by its name first.
- * Anything else, an empty string and NULL find nothing.
+ * Anything else, an empty string and NULL find nothing.  It only sees
+ * lessons (names ending in .lesson); builtin_find() applies it to the
+ * built-in lessons (builtin_files is sorted by name), shelf.c to the
+ * lessons of a folder.
  */
 #include <string.h>
 
@@ -20,12 +22,12 @@
 
 static size_t	builtin_number(const char *);
 
-static int
-builtin_lesson(const struct builtin_file *f)
+int
+builtin_is_lesson(const char *name)
 {
-	size_t len = strlen(f->name), elen = strlen(LESSON_EXT);
+	size_t len = strlen(name), elen = strlen(LESSON_EXT);
 
-	return len > elen && strcmp(f->name + len - elen, LESSON_EXT) == 0;
+	return len > elen && strcmp(name + len - elen, LESSON_EXT) == 0;
 }
 
 size_t
@@ -35,7 +37,7 @@ builtin_count(void)
 	size_t n = 0;
 
 	for (f = builtin_files; f->name != NULL; f++)
-		if (builtin_lesson(f))
+		if (builtin_is_lesson(f->name))
 			n++;
 	return n;
 }
@@ -53,30 +55,43 @@ builtin_file(const char *name)
 	return NULL;
 }
 
+long
+builtin_pick(const char *name, const char *const *names, size_t n)
+{
+	size_t i, len, elen = strlen(LESSON_EXT), k;
+
+	if (name == NULL || *name == '\0')
+		return -1;
+	for (i = 0; i < n; i++)
+		if (strcmp(names[i], name) == 0 && builtin_is_lesson(names[i]))
+			return (long)i;
+	len = strlen(name);
+	for (i = 0; i < n; i++)
+		if (strlen(names[i]) == len + elen &&
+		    strncmp(names[i], name, len) == 0 &&
+		    strcmp(names[i] + len, LESSON_EXT) == 0)
+			return (long)i;
+	if ((k = builtin_number(name)) == 0)
+		return -1;
+	for (i = 0; i < n; i++)
+		if (builtin_is_lesson(names[i]) && --k == 0)
+			return (long)i;
+	return -1;
+}
+
 const struct builtin_file *
 builtin_find(const char *name)
 {
-	const struct builtin_file *f;
-	size_t len, elen = strlen(LESSON_EXT), n;
+	const char *names[256];
+	size_t n = 0;
+	long i;
 
-	if (name == NULL || *name == '\0')
-		return NULL;
-	for (f = builtin_files; f->name != NULL; f++)
-		if (strcmp(f->name, name) == 0 && builtin_lesson(f))
-			return f;
-	len = strlen(name);
-	for (f = builtin_files; f->name != NULL; f++)
-		if (strlen(f->name) == len + elen &&
-		    strncmp(f->name, name, len) == 0 &&
-		    strcmp(f->name + len, LESSON_EXT) == 0)
-			return f;
-	n = builtin_number(name);
-	if (n == 0)
-		return NULL;
-	for (f = builtin_files; f->name != NULL; f++)
-		if (builtin_lesson(f) && --n == 0)
-			return f;
-	return NULL;
+	while (builtin_files[n].name != NULL && n < 256) {
+		names[n] = builtin_files[n].name;
+		n++;
+	}
+	i = builtin_pick(name, names, n);
+	return i < 0 ? NULL : &builtin_files[i];
 }
 
 /* The number that s spells in decimal, or 0 if it is not one (or has

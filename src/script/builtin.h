@@ -26,5 +26,11 @@ size_t	builtin_count(void);
 const struct builtin_file *builtin_find(const char *);
 /* Any entry by its exact name ("os-intensive.work"), or NULL. */
 const struct builtin_file *builtin_file(const char *);
+/* Whether name ends in .lesson. */
+int	builtin_is_lesson(const char *name);
+/* Which of names[0..n-1] (sorted) name means, as a lesson: its full name,
+ * its name without .lesson, or its number N from 1 among the lessons;
+ * -1 for none. */
+long	builtin_pick(const char *name, const char *const *names, size_t n);
 
 #endif

@@ -34,6 +34,7 @@
 #include "script/keys.h"
 #include "script/quiz.h"
 #include "script/run.h"
+#include "script/shelf.h"
 #include "ui/ui.h"
 
 #define LOG_MAX		2000
@@ -1569,18 +1570,15 @@ static int load_file(const char *);
 static void
 play_file(const char *name, bool lesson)
 {
-	const struct builtin_file *b;
 	char msg[LINE_W];
 	char *old = U.text;
 	size_t oldlen = U.textlen;
 
 	U.text = NULL;
-	if (lesson && (b = builtin_find(name)) != NULL) {
-		if ((U.text = (char *)malloc(b->len + 1)) != NULL) {
-			memcpy(U.text, b->text, b->len);
-			U.textlen = b->len;
-			snprintf(U.fname, sizeof U.fname, "%s", b->name);
-		}
+	if (lesson) {
+		if (shelf_lesson(name, &U.text, &U.textlen, U.fname,
+		    sizeof U.fname) != 0)
+			U.text = NULL;
 	} else if (!lesson && load_file(name) != 0) {
 		free(U.text);
 		U.text = NULL;
@@ -1950,25 +1948,20 @@ history_save(void)
 static int
 load_file(const char *file)
 {
-	const struct builtin_file *b = NULL;
 	FILE *f;
 	long n;
 
-	if (file == NULL) {
-		b = builtin_find("1");
-		if (b == NULL)
-			return -1;
-		snprintf(U.fname, sizeof U.fname, "%s", b->name);
-		U.text = (char *)malloc(b->len + 1);
-		if (U.text == NULL)
-			return -1;
-		memcpy(U.text, b->text, b->len);
-		U.textlen = b->len;
-		return 0;
-	}
+	if (file == NULL)	/* the first lesson, wherever it is */
+		return shelf_lesson("1", &U.text, &U.textlen, U.fname,
+		    sizeof U.fname);
 	snprintf(U.fname, sizeof U.fname, "%s", file);
-	if ((f = fopen(file, "rb")) == NULL)
+	if ((f = fopen(file, "rb")) == NULL) {
+		/* vmscope 3, vmscope 02-policies: a lesson by its name */
+		if (errno == ENOENT && strchr(file, '/') == NULL)
+			return shelf_lesson(file, &U.text, &U.textlen,
+			    U.fname, sizeof U.fname);
 		return -1;
+	}
 	if (fseek(f, 0, SEEK_END) != 0 || (n = ftell(f)) < 0 ||
 	    n > (long)RUN_FILE_MAX || fseek(f, 0, SEEK_SET) != 0 ||
 	    (U.text = (char *)malloc((size_t)n + 1)) == NULL ||
@@ -1992,6 +1985,7 @@ ui_run(const char *file, unsigned flags)
 
 	memset(&U, 0, sizeof U);
 	U.flags = flags;
+	U.quiz_on = (flags & UI_QUIZ) != 0;
 	U.zoom = -1;
 	U.tlbset = U.tlbway = -1;
 	U.playing = -1;
