@@ -736,5 +736,20 @@ see "the score counts answers only" "1 of 2 right" narration
 keys C-d
 exited 0
 
+# ---- 11: generate typed in the shell plays the new exercise ----
+
+start gen 100x30 "$tmp/work" quiz.lesson
+see "starts" "vmscope>"
+type_text "generate tlb seed=3"
+keys Enter
+see "generate: the exercise is played" "playing generated tlb seed=3" log
+if f10_until "? does the TLB hit or miss?" narration; then
+	pass "generate: its first question waits for an answer"
+else
+	fail "generate: no question from the generated exercise"
+fi
+keys C-d
+exited 0
+
 echo "screen: $passed passed, $failed failed, $known known bugs"
 [ "$failed" -eq 0 ]

@@ -31,6 +31,7 @@
 #include "core/engine.h"
 #include "script/builtin.h"
 #include "script/cmd.h"
+#include "script/gen.h"
 #include "script/keys.h"
 #include "script/quiz.h"
 #include "script/run.h"
@@ -1600,6 +1601,46 @@ play_file(const char *name, bool lesson)
 	log_add(msg, strlen(msg));
 }
 
+/* generate typed in the shell: the new exercise is played here, step by
+ * step, its questions asked (from a file, generate only prints it). */
+static void
+play_generated(const char *args)
+{
+	struct gen_request rq;
+	struct lex_err le;
+	struct verr ve;
+	struct strbuf sb;
+	char msg[LINE_W];
+
+	while (*args == ' ')
+		args++;
+	memset(&le, 0, sizeof le);
+	memset(&ve, 0, sizeof ve);
+	if (gen_parse_string(args, strlen(args), &rq, &le) != 0) {
+		snprintf(msg, sizeof msg, "! generate: %.400s", le.msg);
+		log_add(msg, strlen(msg));
+		return;
+	}
+	sb_init(&sb);
+	if (gen_scenario(&rq, GEN_SCENARIO, &sb, &ve) != 0 || sb.s == NULL) {
+		snprintf(msg, sizeof msg, "! generate: %.400s", ve.msg);
+		log_add(msg, strlen(msg));
+		sb_free(&sb);
+		return;
+	}
+	free(U.text);
+	U.text = sb.s;		/* the buffer is the file now */
+	U.textlen = sb.len;
+	U.off = 0;
+	U.lineno = 0;
+	U.paused = false;
+	snprintf(U.fname, sizeof U.fname, "generated %s seed=%llu",
+	    gen_kind_names[rq.kind], (unsigned long long)rq.seed);
+	snprintf(msg, sizeof msg, "playing %.200s: F10 steps through it, and "
+	    "its questions wait for your answers", U.fname);
+	log_add(msg, strlen(msg));
+}
+
 /* A line-drawing character as text: box-drawing in UTF-8, else ASCII. */
 static wchar_t
 acs_text(wchar_t c)
@@ -1746,6 +1787,10 @@ run_typed(const char *line)
 	}
 	if (strcmp(word, "ask") == 0 && p[n] == ' ') {
 		ask_now(p + n);
+		return;
+	}
+	if (strcmp(word, "generate") == 0 && !U.fromfile) {
+		play_generated(p + n);
 		return;
 	}
 	if (strcmp(word, "step") == 0 || strcmp(word, "next") == 0 ||
