@@ -312,7 +312,8 @@ main(int argc, char **argv)
 	    isatty(STDOUT_FILENO)) {
 		if (argc > 1)
 			return (usage_error("%s", "the screen opens one FILE"));
-		return (ui_run(argc ? argv[0] : NULL, ui));
+		return (ui_run(argc ? argv[0] : NULL, ui |
+		    ((flags & RUN_ALLOW_WRITE) ? UI_ALLOW_WRITE : 0)));
 	}
 	if (check)
 		mode = RUN_CHECK;

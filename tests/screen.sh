@@ -751,5 +751,31 @@ fi
 keys C-d
 exited 0
 
+# ---- 12: a played file is a file: OPT knows its future, save needs
+#      --allow-write, and a syntax error anywhere stops it before it runs
+
+printf '%s\n' 'machine va=32 pa=32 page=4K frames=2 policy=opt' 'process p' \
+    'map 0x10000 pages=3 disk' 'read 0x10000' 'read 0x11000' \
+    'read 0x12000' 'expect pa 0x1000' 'read 0x10000' 'expect tlb hit' \
+    'save out.txt' '> the end' >"$tmp/work/opt.lesson"
+start opt 100x30 "$tmp/work" opt.lesson
+see "starts" "vmscope>"
+type_text "run"
+keys Enter
+see "the file ran to its end" "> the end" log
+absent "OPT was not refused" "needs the future" log
+absent "OPT evicts the page not used again (expect pa 0x1000 held)" \
+    "opt.lesson:7" log
+see "save from a played file needs --allow-write" "allow-write" log
+keys C-d
+exited 0
+[ -f "$tmp/work/out.txt" ] && fail "a played file wrote out.txt" ||
+    pass "a played file wrote no file"
+
+printf '%s\n' 'machine va=32 pa=32 page=4K' 'process p' 'raed 0x1000' \
+    >"$tmp/work/typo.scenario"
+start typo 100x30 "$tmp/work" typo.scenario
+exited 2 "typo.scenario:3:1: unknown command 'raed'"
+
 echo "screen: $passed passed, $failed failed, $known known bugs"
 [ "$failed" -eq 0 ]

@@ -207,11 +207,12 @@ run_status(const struct session *s)
 /* The future of a file with no accesses: empty, but known. */
 static const struct future_ref run_no_future[1] = { { "", 0, 0 } };
 
-/* The future to give a new machine: NULL if there is none. */
+/* The future to give a new machine: NULL if there is none (a line
+ * typed in the screen's shell has none, even while a file plays). */
 static const struct future_ref *
 run_future(const struct session *s)
 {
-	if (!s->use_future)
+	if (!s->use_future || !run_from_file(s))
 		return (NULL);
 	return (s->future != NULL ? s->future : run_no_future);
 }
@@ -383,7 +384,7 @@ run_fail(struct session *s, const char *fmt, ...)
 uint32_t
 run_fidx(struct session *s)
 {
-	if (!s->use_future || s->fnext >= s->nfuture)
+	if (!s->use_future || s->fnext >= s->nfuture || !run_from_file(s))
 		return (OP_NO_FUTURE);
 	return (s->fnext++);
 }
@@ -394,10 +395,28 @@ run_from_file(const struct session *s)
 	return (s->frame != NULL && s->frame->file);
 }
 
+/* A future set aside while a machine made with it may still run. */
+struct run_retired {
+	struct run_retired *next;
+	struct future_ref *future;
+	struct run_names *names;
+};
+
 static void
 run_forget(struct session *s)
 {
 	struct run_names *b;
+	struct run_retired *r;
+
+	while ((r = s->retired) != NULL) {
+		s->retired = r->next;
+		free(r->future);
+		while ((b = r->names) != NULL) {
+			r->names = b->next;
+			free(b);
+		}
+		free(r);
+	}
 
 	free(s->future);
 	s->future = NULL;
@@ -1026,6 +1045,49 @@ run_string(struct session *s, const char *name, const char *text,
 	return (run_top(s, name, NULL, realpath(".", NULL), text, len));
 }
 
+int
+run_prepare(struct session *s, const char *name, const char *text,
+    size_t len)
+{
+	struct run_retired *r;
+	struct run_frame *f;
+	struct run_scan sc;
+
+	/* The machine running may hold the old future: keep it aside. */
+	if (s->future != NULL || s->names != NULL) {
+		if ((r = (struct run_retired *)malloc(sizeof *r)) == NULL) {
+			run_error(s, 0, "out of memory");
+			return (-1);
+		}
+		r->future = s->future;
+		r->names = s->names;
+		r->next = s->retired;
+		s->retired = r;
+		s->future = NULL;
+		s->names = NULL;
+	}
+	s->nfuture = s->capfuture = 0;
+	s->fnext = 0;
+	s->use_future = false;
+	if ((f = run_frame_new(name, NULL, realpath(".", NULL), true)) ==
+	    NULL) {
+		run_error(s, 0, "out of memory");
+		return (-1);
+	}
+	s->frame = f;
+	s->depth = 0;
+	memset(&sc, 0, sizeof sc);
+	sc.proc = "";
+	sc.collect = true;
+	run_scan_lines(s, f, text, len, &sc);
+	s->frame = NULL;
+	run_frame_free(f);
+	if (sc.nomem)
+		run_error(s, 0, "out of memory");
+	s->use_future = sc.nerr == 0 && !sc.nomem;
+	return (s->use_future ? 0 : -1);
+}
+
 /* One line from the user: reported and forgotten if it is wrong. */
 int
 run_line(struct session *s, const char *line, size_t len)
@@ -1064,6 +1126,8 @@ run_line_at(struct session *s, const char *name, unsigned long lineno,
 	/* Typed lines count on their own, so that a line typed between
 	 * the lines of a played file is named <stdin>:N of what was typed. */
 	f->line = name != NULL ? lineno : ++s->typed;
+	f->file = name != NULL;	/* a line of a played file is a file's:
+				 * its save needs --allow-write */
 	s->frame = f;
 	s->depth = 0;
 	if (lex_split(&f->lex, line, len, &e) != 0 ||

@@ -35,6 +35,7 @@ struct run_sink {
 
 struct run_frame;		/* a file (or stdin) being run: run.c */
 struct run_names;		/* storage of process names: run.c */
+struct run_retired;		/* futures kept for old machines: run.c */
 
 /* The fields are read by the commands (cmd.c) and, read-only, by front
  * ends; only run.c and cmd.c change them. */
@@ -59,6 +60,8 @@ struct session {
 	bool		 use_future;	/* accesses get their fidx */
 	uint32_t	 fnext;		/* the fidx of the next access */
 	struct run_names *names;	/* what future[].proc points at */
+	struct run_retired *retired;	/* futures of files played before,
+					 * which a machine may still hold */
 
 	struct run_frame *frame;	/* the innermost file, or stdin */
 	struct run_frame *input;	/* stdin (or the shell): lazily */
@@ -90,6 +93,12 @@ void	run_set_events(struct session *, void (*)(void *,
 
 int	run_file(struct session *, const char *);
 int	run_string(struct session *, const char *, const char *, size_t);
+/* The screen is about to play text (named name) line by line through
+ * run_line_at(): parse it whole (errors reported, -1), and list its
+ * accesses, so that a machine line of it with policy=opt knows the
+ * future and its accesses get their places in it. */
+int	run_prepare(struct session *, const char *name, const char *text,
+	    size_t len);
 int	run_line(struct session *, const char *, size_t);
 int	run_line_at(struct session *, const char *, unsigned long,
 	    const char *, size_t);

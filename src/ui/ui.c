@@ -1592,6 +1592,15 @@ play_file(const char *name, bool lesson)
 		log_add(msg, strlen(msg));
 		return;
 	}
+	if (run_prepare(U.s, U.fname, U.text, U.textlen) != 0) {
+		free(U.text);
+		U.text = old;
+		U.textlen = oldlen;
+		snprintf(msg, sizeof msg, "! %.400s: not played (its errors are "
+		    "above)", U.fname);
+		log_add(msg, strlen(msg));
+		return;
+	}
 	free(old);
 	U.off = 0;
 	U.lineno = 0;
@@ -1631,6 +1640,9 @@ play_generated(const char *args)
 	free(U.text);
 	U.text = sb.s;		/* the buffer is the file now */
 	U.textlen = sb.len;
+	snprintf(U.fname, sizeof U.fname, "generated %s seed=%llu",
+	    gen_kind_names[rq.kind], (unsigned long long)rq.seed);
+	(void)run_prepare(U.s, U.fname, U.text, U.textlen);
 	U.off = 0;
 	U.lineno = 0;
 	U.paused = false;
@@ -2041,8 +2053,16 @@ ui_run(const char *file, unsigned flags)
 		return 2;
 	}
 	memset(&ve, 0, sizeof ve);
-	if ((U.s = run_new(RUN_BATCH, 0, &ve)) == NULL) {
+	if ((U.s = run_new(RUN_BATCH, (flags & UI_ALLOW_WRITE) ?
+	    RUN_ALLOW_WRITE : 0, &ve)) == NULL) {
 		fprintf(stderr, "vmscope: %s\n", ve.msg);
+		return 2;
+	}
+	/* the whole file parsed first, as --batch does: its errors on
+	 * stderr, and no screen */
+	if (run_prepare(U.s, U.fname, U.text, U.textlen) != 0) {
+		run_free(U.s);
+		free(U.text);
 		return 2;
 	}
 	U.s->stepwise = true;

@@ -8,6 +8,8 @@
 #define UI_ASCII	0x1u	/* no UTF-8 line drawing */
 #define UI_NOCOLOR	0x2u	/* monochrome (NO_COLOR, --color=never) */
 #define UI_QUIZ		0x4u	/* quiz on from the start (--quiz) */
+#define UI_ALLOW_WRITE	0x8u	/* the file played may save and dump
+				 * (--allow-write) */
 
 /* Run the screen, on FILE (a lesson or scenario) or, with NULL, on the
  * first lesson.  Returns the exit status (0, 1 or 2). */
