@@ -397,15 +397,15 @@ walk std 100x30
 # The zoom and the key bar are checked at 100x30.
 type_text "zoom tlb"
 keys Enter
-see "zoom tlb: the TLB pane" "4 ways" TLB
+see "zoom tlb: the TLB pane" "way asid vpn" TLB
 absent "zoom tlb: no walk pane" "hit in way 0" walk
 absent "zoom tlb: no log pane" "read 0x00401238" log
 keys F6
 see "F6: the next pane (walk) alone" "hit in way 0" walk
-absent "F6: no TLB pane" "4 ways" TLB
+absent "F6: no TLB pane" "way asid vpn" TLB
 type_text "zoom off"
 keys Enter
-see "zoom off: the TLB pane again" "4 ways" TLB
+see "zoom off: the TLB pane again" "way asid vpn" TLB
 see "zoom off: the walk pane again" "hit in way 0" walk
 see "zoom off: the log again" "read 0x00401238" log
 type_text "zoom nosuch"
@@ -456,7 +456,7 @@ see "79x24: too small" "79x24; it needs at least"
 see "79x24: the message says what to do" "or type quit."
 t resize-window -t "$S" -x 100 -y 30
 counter "100x30 again: the panes" "step 12/12"
-see "100x30 again: the TLB pane" "4 ways" TLB
+see "100x30 again: the TLB pane" "way asid vpn" TLB
 see "100x30: a TLB entry fits, rights and all" "0x401   0x0     rwxu" TLB
 see "100x30 again: the key bar" "F10 step  F9 back"
 
@@ -776,6 +776,32 @@ printf '%s\n' 'machine va=32 pa=32 page=4K' 'process p' 'raed 0x1000' \
     >"$tmp/work/typo.scenario"
 start typo 100x30 "$tmp/work" typo.scenario
 exited 2 "typo.scenario:3:1: unknown command 'raed'"
+
+# ---- 13: at 80x24: reveal keeps the narration; PgUp shows the log the
+#      narration covers, the next step gives the narration back
+
+printf '%s\n' 'machine va=32 pa=32 page=4K frames=8 tlb=4' 'process p' \
+    '> one' '> two' '> three' '> four' '> five' '> six' '> seven' \
+    'map 0x401000' 'read 0x401234' 'ask vpn Which page number?' \
+    'expect vpn 0x401' '> after' >"$tmp/work/small.lesson"
+start small2 80x24 "$tmp/work" small.lesson
+see "starts" "vmscope>"
+if f10_until "? Which page number?" narration; then
+	pass "80x24: the question"
+else
+	fail "80x24: no question"
+fi
+type_text "reveal"
+keys Enter
+see "reveal keeps the paragraph in the narration" "seven" narration
+see "and gives the answer" "the answer: 0x401" narration
+keys PPage
+see "PgUp: the log takes the narration's rows" "map 0x401000" log
+absent "PgUp: no narration pane meanwhile" "seven" narration
+keys F10
+see "F10: the narration is back" "the answer: 0x401" narration
+keys C-d
+exited 0
 
 echo "screen: $passed passed, $failed failed, $known known bugs"
 [ "$failed" -eq 0 ]

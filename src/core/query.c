@@ -963,7 +963,7 @@ show_tlb(const struct machine *m, struct strbuf *b, size_t width)
 		sb_printf(b, "%-*s ", sw, "set");
 	/* the VPID column only once there are guests to tell apart */
 	sb_printf(b, "%-*s %sasid %-*s %-*s %s d\n", ww, "way",
-	    m->r.nvms ? "vpid " : "", vw + 2, "vpn", fw + 2, "frame",
+	    m->r.nvms ? (amd(m) ? "ASID " : "vpid ") : "", vw + 2, "vpn", fw + 2, "frame",
 	    compact ? "perm" : "rights");
 	for (i = 0; i < m->c.tlb; i++) {
 		t = &m->tlb[i];
@@ -1148,8 +1148,14 @@ show_frames(const struct machine *m, struct strbuf *b, size_t limit,
 	const struct tframe *t;
 	uint64_t f, top, first = 0, last = m->c.frames, tlast;
 
-	sb_printf(b, "pool: %llu frames, %llu free, policy %s\n",
-	    ULL(m->c.frames), ULL(m->r.nfree), policy_name(m->c.policy));
+	if (m->cpu != m)	/* a guest's own memory, in guest frames */
+		sb_printf(b, "guest %s's pool: %llu guest frames, %llu free, "
+		    "policy %s\n", m->vmname, ULL(m->c.frames),
+		    ULL(m->r.nfree), policy_name(m->c.policy));
+	else
+		sb_printf(b, "pool: %llu frames, %llu free, policy %s\n",
+		    ULL(m->c.frames), ULL(m->r.nfree),
+		    policy_name(m->c.policy));
 	if (limit != 0 && m->c.frames > limit) {
 		/* a pane's worth of frames around the one in view */
 		first = around > limit / 2 ? around - limit / 2 : 0;
@@ -1213,13 +1219,15 @@ show_frames(const struct machine *m, struct strbuf *b, size_t limit,
 			sb_printf(b, " 0x%llx", ULL(top - 1 - g));
 			if (g != h)
 				sb_printf(b, "..0x%llx", ULL(top - 1 - h));
-			sb_printf(b, " memory of the guest with vpid %u\n",
-			    t->proc);
+			sb_printf(b, " memory of the guest with %s %u\n",
+			    amd(m) ? "ASID" : "vpid", t->proc);
 			f = g;
 		} else if (t->kind == TF_EPT || t->kind == TF_SHADOW)
-			sb_printf(b, " 0x%llx %s L%u of the guest with vpid "
+			sb_printf(b, " 0x%llx %s L%u of the guest with %s "
 			    "%u\n", ULL(top - 1 - f), t->kind == TF_EPT ?
-			    "EPT table" : "shadow table", t->level, t->proc);
+			    (amd(m) ? "NPT table" : "EPT table") :
+			    "shadow table", t->level, amd(m) ? "ASID" : "vpid",
+			    t->proc);
 		else
 			sb_printf(b, " 0x%llx %s\n", ULL(top - 1 - f),
 			    t->kind == TF_ANCHOR ? "hash anchor table" :
@@ -1383,8 +1391,9 @@ engine_ept_entry_text(const struct engine *e, uint64_t entry,
 		engine_entry_text(e, entry, (unsigned)m->levels, b);
 		return;
 	}
-	sb_printf(b, "EPT entry 0x%llx: host frame 0x%llx | X %d W %d R "
-	    "%d\n", ULL(entry), ULL(frame), (entry & 4) != 0,
+	sb_printf(b, "%s entry 0x%llx: host frame 0x%llx | X %d W %d R "
+	    "%d\n", amd(m) ? "NPT" : "EPT", ULL(entry), ULL(frame),
+	    (entry & 4) != 0,
 	    (entry & 2) != 0, (entry & 1) != 0);
 }
 

@@ -69,7 +69,8 @@ static const struct {
 	{ "F9", "one micro-step back" },
 	{ "F6", "zoom the next pane" },
 	{ "F1", "help (also ? on an empty line)" },
-	{ "PgUp", "scroll the log up" },
+	{ "PgUp", "scroll the log up (or show it, where the narration "
+	    "covers it)" },
 	{ "PgDn", "scroll the log down" },
 	{ "Ctrl-L", "redraw" },
 	{ "Ctrl-C", "stop play, clear the line" },
@@ -112,6 +113,8 @@ static struct {
 	uint64_t wpa, widx;	/* the last entry the walk read, its index */
 	int wlevel;		/* its level, 0 none */
 	uint16_t wkind;		/* EV_WALK, EV_GWALK or EV_NWALK */
+	bool log_peek;		/* PgUp without room for the log: the
+				 * narration's rows go to it */
 	bool wshadow;		/* EV_WALK of a shadow table */
 	int pending;
 	bool have_pending;
@@ -348,13 +351,23 @@ wrap_indent(const char *s, int wd)
 	return i < wd / 3 ? i : 0;
 }
 
+static int wrap_rows_wd(WINDOW *, int, int, int, int, const char *, bool);
+
 /* Draw s from row y of w, wrapped at the pane's width, its rows that
  * fall in ymin..ymax-1; with draw false only count.  Returns the rows
  * it takes. */
 static int
 wrap_rows(WINDOW *w, int y, int ymin, int ymax, const char *s, bool draw)
 {
-	int wd = getmaxx(w) - 2, ind = wrap_indent(s, wd), rows = 0, cw = wd;
+	return wrap_rows_wd(w, getmaxx(w) - 2, y, ymin, ymax, s, draw);
+}
+
+/* The same, for wd columns; w may be NULL when draw is false. */
+static int
+wrap_rows_wd(WINDOW *w, int wd, int y, int ymin, int ymax, const char *s,
+    bool draw)
+{
+	int ind = wrap_indent(s, wd), rows = 0, cw = wd;
 	attr_t at = draw ? line_attr(s) : 0;
 	size_t k;
 
@@ -428,6 +441,16 @@ wrap_bottom(WINDOW *w, int y, int ymax, const char *const *line, int n,
 		y += wrap_rows(w, y, top, ymax, line[i], true);
 }
 
+/* The box's right edge on row y again, after a wclrtoeol. */
+static void
+draw_right_border(WINDOW *w, int y)
+{
+	if (U.flags & UI_ASCII)
+		mvwaddch(w, y, getmaxx(w) - 1, '|');
+	else
+		mvwaddch(w, y, getmaxx(w) - 1, ACS_VLINE);
+}
+
 /* Whether a row of the TLB view (set and way, or only the way when
  * there is one set) is the entry the last probe hit or filled. */
 static bool
@@ -487,6 +510,18 @@ draw_text(enum pane p, const char *title, const char *text, size_t skip)
 		else
 			y += wrap_line(w, y, h, line, true);
 	}
+	if (q != NULL && *q != '\0' && h >= 3) {
+		/* more than fits: say so on the last row */
+		char more[64];
+
+		snprintf(more, sizeof more, "... more: zoom %s", pane_names[p]);
+		wmove(w, h - 1, 1);
+		wclrtoeol(w);
+		wattron(w, A_BOLD);
+		mvwaddnstr(w, h - 1, 1, more, getmaxx(w) - 2);
+		wattroff(w, A_BOLD);
+		draw_right_border(w, h - 1);
+	}
 	wnoutrefresh(w);
 }
 
@@ -502,7 +537,16 @@ draw_show(enum pane p, const char *what, const char *title)
 	if (engine_show_n(U.s->engine, what, (size_t)getmaxy(U.pw[p]),
 	    (size_t)getmaxx(U.pw[p]) - 2, &b, &ve) != 0)
 		sb_printf(&b, "%s", ve.msg);
-	draw_text(p, title, b.s != NULL ? b.s : "", 0);
+	if (p == P_TLB && b.s != NULL && strncmp(b.s, "TLB: ", 5) == 0 &&
+	    strchr(b.s, '\n') != NULL) {
+		/* the TLB's heading is the pane's title: a row for an entry */
+		char t[128];
+		const char *nl = strchr(b.s, '\n');
+
+		snprintf(t, sizeof t, "%.*s", (int)(nl - b.s), b.s);
+		draw_text(p, t, nl + 1, 0);
+	} else
+		draw_text(p, title, b.s != NULL ? b.s : "", 0);
 	sb_free(&b);
 }
 
@@ -637,7 +681,10 @@ nested_grid(struct strbuf *b, char *title, size_t tsize)
 	if (n > 6)
 		return;
 	memset(cell, '.', sizeof cell);
-	for (i = 0; i < U.nwalk; i++) {
+	for (i = U.nwalk; i > 0; i--)	/* the walk after a restart */
+		if (U.walk[i - 1].kind == EV_RESTART)
+			break;
+	for (; i < U.nwalk; i++) {
 		if (U.walk[i].kind == EV_NWALK && U.walk[i].gl >= 1 &&
 		    U.walk[i].gl <= n + 1 && U.walk[i].level >= 1 &&
 		    U.walk[i].level <= n) {
@@ -659,7 +706,8 @@ nested_grid(struct strbuf *b, char *title, size_t tsize)
 	    (n + 1) * (n + 1) - 1);
 	sb_printf(b, "       ");
 	for (el = 0; el < n; el++)
-		sb_printf(b, "EPT%d ", el + 1);
+		sb_printf(b, "%s%d ", c->vendor == VENDOR_AMD ? "NPT" : "EPT",
+		    el + 1);
 	sb_printf(b, "guest\n");
 	for (gl = 0; gl <= n; gl++) {
 		if (gl < n)
@@ -700,7 +748,8 @@ table_around(struct strbuf *b, bool around)
 			used = (used << 8) | raw[k - 1];
 		first = n;	/* no table line */
 	} else
-		sb_printf(b, "%sL%d table at 0x%llx:", U.wkind == EV_NWALK ? "EPT " :
+		sb_printf(b, "%sL%d table at 0x%llx:", U.wkind == EV_NWALK ?
+	    (c->vendor == VENDOR_AMD ? "NPT " : "EPT ") :
 	    U.wkind == EV_GWALK ? "guest " : U.wshadow ? "shadow " : "",
 	    U.wlevel, (unsigned long long)base);
 	for (i = first; i < first + 5 && i < n && around; i++) {
@@ -891,12 +940,19 @@ pane_set(enum pane p, int h, int w, int y, int x)
 }
 
 /* Rows the narration pane wants: its lines and the box, 0 without
- * narration; at most 9 lines (a lesson's paragraph between two pauses
- * is no longer; a scenario without pauses shows its latest 9). */
+ * narration; at most 9 rows (a lesson's paragraph between two pauses
+ * is no longer; a scenario without pauses shows its latest 9); none
+ * while the log is looked at (PgUp with no room for the log). */
 static int
 narr_want(void)
 {
-	return U.nnarr > 0 ? (U.nnarr < 9 ? U.nnarr : 9) + 2 : 0;
+	int i, rows = 0;
+
+	if (U.nnarr == 0 || U.log_peek)
+		return 0;
+	for (i = 0; i < U.nnarr && rows < 9; i++)
+		rows += wrap_rows_wd(NULL, COLS - 2, 0, 0, 0, U.narr[i], false);
+	return (rows < 9 ? rows : 9) + 2;
 }
 
 /* The panes from the terminal's size: the address bar on top; the TLB,
@@ -1495,6 +1551,10 @@ advance(void)
 	uint64_t pos0;
 	size_t nlog0;
 
+	if (U.log_peek) {
+		U.log_peek = false;	/* the narration comes back */
+		layout();
+	}
 	if (quiz_pending()) {
 		if (U.nnarr == 0 || strcmp(U.narr[U.nnarr - 1],
 		    "  (answer at the prompt, or type reveal)") != 0)
@@ -1829,7 +1889,9 @@ run_typed(const char *line)
 	}
 	/* a command typed (not a player) clears the narration, so that the
 	 * log, which shows what it printed, gets the rows */
-	if (!U.fromfile && strcmp(word, "back") != 0)
+	if (!U.fromfile && strcmp(word, "back") != 0 &&
+	    strcmp(word, "reveal") != 0 && strcmp(word, "quiz") != 0 &&
+	    strcmp(word, "zoom") != 0 && strcmp(word, "dump") != 0)
 		U.nnarr = 0;
 	if (strcmp(word, "load") == 0 && p[n] == ' ' && !U.fromfile) {
 		/* typed: the file is played here, step by step */
@@ -1902,6 +1964,14 @@ ui_key_pgup(int count, int key)
 {
 	(void)count;
 	(void)key;
+	if (U.pw[P_LOG] == NULL || getmaxy(U.pw[P_LOG]) < 6) {
+		/* no room for the log: the narration gives it its rows
+		 * until the next step (or PgDn at the bottom) */
+		U.log_peek = true;
+		layout();
+		draw_all();
+		return 0;
+	}
 	U.scroll += 10;
 	if (U.scroll > U.nlog)
 		U.scroll = U.nlog;
@@ -1914,6 +1984,10 @@ ui_key_pgdn(int count, int key)
 {
 	(void)count;
 	(void)key;
+	if (U.scroll == 0 && U.log_peek) {
+		U.log_peek = false;
+		layout();
+	}
 	U.scroll = U.scroll > 10 ? U.scroll - 10 : 0;
 	draw_all();
 	return 0;
