@@ -82,6 +82,8 @@ struct op {
 	bool user;		/* map: user page (default) or kernel page */
 	bool kernel;		/* access: supervisor mode */
 	bool disk;		/* map: valid but on disk */
+	bool anon;		/* process: every page valid, a zero page
+				 * mapped on its first touch (traces) */
 	int64_t asid;		/* -1: lowest unused */
 	int64_t root;		/* -1: allocate a table */
 	int64_t frame;		/* -1: lowest free pool frames */

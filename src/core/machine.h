@@ -95,7 +95,9 @@ struct proc {
 	char name[NAME_MAX_LEN + 1];
 	uint8_t live;
 	uint8_t image;		/* root= given: tables not the OS's own */
-	uint8_t pad[6];
+	uint8_t anon;		/* every page valid: zero-filled on first
+				 * touch (process NAME anon) */
+	uint8_t pad[5];
 	uint32_t asid;
 	uint32_t name_id;	/* index in the future's name list, or NONE */
 	uint64_t root;		/* root table frame */
@@ -139,7 +141,9 @@ enum phase {
 	PH_GWALK,		/* nested: the guest entry at that level */
 	PH_EXIT,		/* VM exit */
 	PH_VMM,			/* the VMM handles it (root mode) */
-	PH_ENTRY		/* VM entry */
+	PH_ENTRY,		/* VM entry */
+	PH_ANON			/* the OS maps a page of an anon process on
+				 * its first touch */
 };
 
 /* What the last access found, for expect (the leaf entry's value is

@@ -262,7 +262,9 @@ fmt_fault(const struct event *ev, struct strbuf *b)
 		    "the OS forbids this access: protection fault");
 		break;
 	default:
-		sb_printf(b, "the page is on disk: page fault");
+		sb_printf(b, "%s", (ev->flags & EVF_MATCH) ? "the page was "
+		    "never touched, and every page of this process is valid: "
+		    "page fault" : "the page is on disk: page fault");
 		break;
 	}
 }
@@ -621,6 +623,12 @@ format(const struct engine *e, const struct event *ev, struct strbuf *b)
 			    "is beyond the guest's memory" : ev->c == 2 ?
 			    "holds a page table, which must not be mapped "
 			    "writable" : "is outside the guest's pool");
+			break;
+		}
+		if (ev->kind == EV_MAP && (ev->flags & EVF_MATCH)) {
+			sb_printf(b, "OS: 0x%llx is in the process's anonymous "
+			    "memory: a new zero page, valid, to be brought in",
+			    ULL(ev->a));
 			break;
 		}
 		sb_printf(b, "%s 0x%llx", ev->kind == EV_MAP ? "map" : "share",

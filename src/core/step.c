@@ -138,6 +138,7 @@ step_process(struct engine *e, const struct op *o, struct event *ev)
 	memset(p, 0, sizeof *p);
 	memcpy(p->name, o->name, sizeof p->name);
 	p->live = 1;
+	p->anon = o->anon;
 	p->asid = o->asid >= 0 ? (uint32_t)o->asid : lowest_asid(x);
 	p->name_id = NONE32;
 	for (k = 0; k < x->nnames; k++)
@@ -915,6 +916,14 @@ step_notpresent(struct engine *e, const struct op *o, struct event *ev)
 	ev->kind = EV_FAULT;
 	ev->a = o->va;
 	ev->b = pf_code(x, o, false);
+	if (ri == NONE32 && x->procs[x->r.cur - 1].anon && !o->kernel) {
+		/* every page of an anon process is valid: a zero page */
+		set_fault(m, x, FAULT_PAGE, ev->b);
+		ev->c = FAULT_PAGE;
+		ev->flags |= EVF_MATCH;
+		m->r.phase = PH_ANON;
+		return;
+	}
 	if (ri == NONE32)
 		k = FAULT_SEGV;
 	else {
@@ -933,6 +942,37 @@ step_notpresent(struct engine *e, const struct op *o, struct event *ev)
 		access_end(m, x);
 		return;
 	}
+	m->r.rec = ri;
+	m->r.phase = PH_VICTIM;
+}
+
+/* An anon process touches a page for the first time: the OS makes it
+ * a page of its own (the missing tables first, one per step), valid and
+ * never written, so that the page-in zero-fills it. */
+static void
+step_anon(struct engine *e, struct event *ev)
+{
+	struct machine *m = e->m, *x = X(e);
+	uint32_t p = x->r.cur - 1, obj, ri;
+	uint64_t vpn = m->r.last.vpn;
+	struct rec *r;
+
+	if (x->c.pt == PT_RADIX && os_ensure_path(x, p, vpn, ev))
+		return;
+	obj = os_new_pobj(x);
+	ri = os_new_rec(x, p, vpn, obj, PERM_R | PERM_W | PERM_X, true);
+	r = rec_at(x, ri);
+	if (x->c.pt == PT_RADIX) {
+		J(x, r, sizeof *r);
+		r->pte_pa = leaf_pa(x, p, vpn);
+		ev->c = r->pte_pa;
+		ev->d = phys_read(x, r->pte_pa, x->c.pte);
+	}
+	ev->kind = EV_MAP;
+	ev->a = vpn << x->c.page_bits;
+	ev->b = obj;
+	ev->flags = EVF_DISK | EVF_MATCH;
+	ev->level = (uint8_t)(PERM_R | PERM_W | PERM_X | 8);
 	m->r.rec = ri;
 	m->r.phase = PH_VICTIM;
 }
@@ -1105,6 +1145,9 @@ step_access(struct engine *e, const struct op *o, struct event *ev)
 		break;
 	case PH_VICTIM:
 		step_victim(e, o, ev);
+		break;
+	case PH_ANON:
+		step_anon(e, ev);
 		break;
 	case PH_EVICT:
 		step_evict(e, ev);

@@ -120,8 +120,9 @@ const struct cmd_entry cmd_table[] = {
 	    "lists the keys)",
 	  .flags = CMD_ECHO,
 	  .parse = cmd_parse_machine, .exec = cmd_exec_machine },
-	{ .name = "process", .usage = "NAME [asid=N] [root=FRAME]",
-	  .help = "a new address space; it becomes current (a CR3 load)",
+	{ .name = "process", .usage = "NAME [asid=N] [root=FRAME] [anon]",
+	  .help = "a new address space; it becomes current (a CR3 load); "
+	    "anon: every page valid, zero-filled on first touch",
 	  .flags = CMD_OP | CMD_ECHO,
 	  .parse = cmd_parse_process, .exec = cmd_exec_op },
 	{ .name = "switch", .usage = "NAME",
@@ -680,6 +681,8 @@ cmd_parse_process(const struct cmd_entry *ce, const struct lex_line *l,
 					return (-1);
 			} else
 				return (cmd_unknown(ce, &k, e));
+		} else if (named && lex_eq(w, "anon") && !p->op.anon) {
+			p->op.anon = true;
 		} else if (!named) {
 			if (cmd_name(ce, p, w, e) != 0)
 				return (-1);
