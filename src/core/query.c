@@ -1146,6 +1146,18 @@ show_pt(const struct machine *m, struct strbuf *b, size_t limit,
 	free((void *)v);
 }
 
+/* The name of the guest with that VPID (or ASID), or "?". */
+static const char *
+vm_name_of(const struct machine *m, unsigned vpid)
+{
+	uint32_t i;
+
+	for (i = 0; i < m->r.nvms; i++)
+		if (m->vms[i]->vpid == vpid)
+			return m->vms[i]->vmname;
+	return "?";
+}
+
 static void
 show_frames(const struct machine *m, struct strbuf *b, size_t limit,
     uint64_t around)
@@ -1227,15 +1239,15 @@ show_frames(const struct machine *m, struct strbuf *b, size_t limit,
 			sb_printf(b, " 0x%llx", ULL(top - 1 - g));
 			if (g != h)
 				sb_printf(b, "..0x%llx", ULL(top - 1 - h));
-			sb_printf(b, " memory of the guest with %s %u\n",
-			    amd(m) ? "ASID" : "vpid", t->proc);
+			sb_printf(b, " memory of guest %s (%s %u)\n",
+			    vm_name_of(m, t->proc), amd(m) ? "ASID" : "vpid",
+			    t->proc);
 			f = g;
 		} else if (t->kind == TF_EPT || t->kind == TF_SHADOW)
-			sb_printf(b, " 0x%llx %s L%u of the guest with %s "
-			    "%u\n", ULL(top - 1 - f), t->kind == TF_EPT ?
+			sb_printf(b, " 0x%llx %s L%u of guest %s\n",
+			    ULL(top - 1 - f), t->kind == TF_EPT ?
 			    (amd(m) ? "NPT table" : "EPT table") :
-			    "shadow table", t->level, amd(m) ? "ASID" : "vpid",
-			    t->proc);
+			    "shadow table", t->level, vm_name_of(m, t->proc));
 		else
 			sb_printf(b, " 0x%llx %s\n", ULL(top - 1 - f),
 			    t->kind == TF_ANCHOR ? "hash anchor table" :

@@ -116,6 +116,7 @@ static struct {
 	bool log_peek;		/* PgUp without room for the log: the
 				 * narration's rows go to it */
 	bool wshadow;		/* EV_WALK of a shadow table */
+	uint32_t walkop;	/* the operation the walk pane shows */
 	int pending;
 	bool have_pending;
 	char *ready;		/* a line readline finished */
@@ -233,8 +234,13 @@ on_event(void *arg, const struct engine *e, const struct event *ev)
 	(void)arg;
 	machine_changed(e);
 	U.lastkind = ev->kind;
-	if (ev->kind == EV_SPLIT || U.nwalk == WALK_MAX)
+	if (ev->kind == EV_SPLIT || U.nwalk == WALK_MAX ||
+	    (U.nwalk > 0 && ev->op != U.walkop)) {
+		/* a new operation: the pane holds its steps only */
 		U.nwalk = 0;
+		U.wlevel = 0;
+	}
+	U.walkop = ev->op;
 	if (ev->kind == EV_WALK || ev->kind == EV_GWALK ||
 	    ev->kind == EV_NWALK) {
 		U.wpa = ev->a;
@@ -433,6 +439,8 @@ wrap_bottom(WINDOW *w, int y, int ymax, const char *const *line, int n,
 			int keep = r - (rows - (ymax - y));
 
 			(void)wrap_rows(w, y, y, y + keep, line[i], true);
+			/* its end is not shown: say so */
+			mvwaddstr(w, y + keep - 1, getmaxx(w) - 4, "...");
 			y += keep;
 			i++;
 		}
@@ -654,6 +662,12 @@ draw_addr(void)
 		    "%.200s tlb %s  fault %s  ", (unsigned long long)va,
 		    (unsigned long long)vpn, (unsigned long long)off, line,
 		    q_word("tlb"), q_word("fault"));
+
+		if (k > wd)	/* narrow: the VA is in the bits above */
+			k = snprintf(l2, sizeof l2, "vpn 0x%llx off 0x%llx "
+			    "%.200stlb %s fault %s ", (unsigned long long)vpn,
+			    (unsigned long long)off, line, q_word("tlb"),
+			    q_word("fault"));
 
 		if (k > 0 && (size_t)k < sizeof l2 && !pa_row1) {
 			if (okpa)
@@ -1012,8 +1026,8 @@ layout(void)
 	logh = bottom - narr;
 	/* the TLB pane as wide as its rows want, within limits */
 	w1 = COLS >= 160 ? COLS * 3 / 10 : COLS * 9 / 20;
-	if (COLS < 160 && w1 < 38)
-		w1 = 38;
+	if (COLS < 160 && w1 < 40)
+		w1 = 40;
 	w2 = COLS >= 160 ? COLS * 4 / 10 : COLS - w1;
 	pane_set(P_TLB, mid1, w1, 4, 0);
 	pane_set(P_WALK, mid1, w2, 4, w1);
