@@ -156,6 +156,17 @@ for p in "$page1" "$page5"; do
 	fi
 done
 
+# They render as man(1) shows them (man -l), with nothing on stderr.
+if command -v man >/dev/null 2>&1; then
+	for p in "$page1" "$page5"; do
+		err=$(MANWIDTH=80 man -l "$p" 2>&1 >/dev/null)
+		lines=$(MANWIDTH=80 man -l "$p" 2>/dev/null | wc -l)
+		if [ -n "$err" ] || [ "$lines" -lt 100 ]; then
+			problem "man -l $p: $lines lines, stderr: $err"
+		fi
+	done
+fi
+
 # The program knows every name the sources gave (the parse was right).
 if [ -n "$bin" ]; then
 	for c in "${commands[@]}"; do
