@@ -339,6 +339,18 @@ engine_goto(struct engine *e, uint64_t pos, struct verr *err)
 }
 
 int
+engine_run(struct engine *e, const struct op *o, struct verr *err)
+{
+	struct event ev;
+
+	if (engine_submit(e, o, err) != 0)
+		return -1;
+	while (engine_step(e, &ev))
+		;
+	return 0;
+}
+
+int
 engine_submit(struct engine *e, const struct op *o, struct verr *err)
 {
 	struct op *n;

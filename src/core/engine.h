@@ -232,6 +232,10 @@ struct engine *engine_new_future(const struct mconfig *, unsigned flags,
 	    const struct future_ref *, size_t n, struct verr *);
 
 int	engine_submit(struct engine *, const struct op *, struct verr *);
+/* Submit o and run it to its end, with no events for anyone (a trace
+ * replay, a sweep): 0, or -1 with the refusal in the verr.  The same
+ * machine state and counters as submit and steps. */
+int	engine_run(struct engine *, const struct op *, struct verr *);
 bool	engine_step(struct engine *, struct event *);	/* false: idle */
 bool	engine_busy(const struct engine *);	/* an op is in progress */
 uint64_t engine_position(const struct engine *);
