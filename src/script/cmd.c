@@ -1470,6 +1470,11 @@ cmd_parse_show(const struct cmd_entry *ce, const struct lex_line *l,
 		off += (size_t)r;
 	}
 	lex_quote(q, sizeof q, l->w[1].s, l->w[1].len);
+	for (np = engine_show_names; *np != NULL; np++)
+		if (lex_near(l->w[1].s, l->w[1].len, *np) <=
+		    (strlen(*np) <= 3 ? 1u : 2u))
+			return (lex_error(e, l->w[1].col, "show: expected %s, "
+			    "got %s; did you mean '%s'?", list, q, *np));
 	return (lex_error(e, l->w[1].col, "show: expected %s, got %s", list,
 	    q));
 }
