@@ -124,6 +124,15 @@ if [ -f tests/list.sh ]; then
 	fi
 fi
 
+# 0c4. sweep's CSV equals separate runs (tests/sweep.sh).
+if [ -f tests/sweep.sh ]; then
+	if sh tests/sweep.sh "$bin" >"$tmp/out" 2>&1; then
+		passed=$((passed + 1))
+	else
+		fail tests/sweep.sh "sweep against separate runs" "$tmp/out"
+	fi
+fi
+
 # 0d. The screen, driven through tmux (tests/screen.sh; it skips itself
 #     when tmux is missing).
 if [ -f tests/screen.sh ]; then

@@ -803,5 +803,20 @@ see "F10: the narration is back" "the answer: 0x401" narration
 keys C-d
 exited 0
 
+# ---- 14: sweep charts in the walk's place until the next step ----
+
+cp tests/sweep/lru.scenario "$tmp/work/lru.scenario"
+start sweep 100x30 "$tmp/work" quiz.lesson
+see "starts" "vmscope>"
+type_text "sweep frames 2..8 on lru.scenario"
+keys Enter
+see "the chart pane" "TLB miss rate (%)" sweep
+see "a bar per value" "8 |" sweep
+keys F10
+see "F10: the walk is back" "(the steps of the current access)" walk
+absent "F10: no chart pane" "TLB miss rate" sweep
+keys C-d
+exited 0
+
 echo "screen: $passed passed, $failed failed, $known known bugs"
 [ "$failed" -eq 0 ]

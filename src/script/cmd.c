@@ -29,6 +29,7 @@
 
 #include "cmd.h"
 #include "gen.h"
+#include "sweep.h"
 #include "run.h"
 
 static int	cmd_parse_machine(const struct cmd_entry *,
@@ -217,6 +218,11 @@ const struct cmd_entry cmd_table[] = {
 	    "replacement, tlb, shadow or nested",
 	  .flags = CMD_ECHO,
 	  .parse = gen_cmd_parse, .exec = gen_cmd_exec },
+	{ .name = "sweep", .usage = "KEY V1 V2 ... [on FILE] [--csv OUT]",
+	  .help = "run FILE once for each value of a machine key and chart "
+	    "miss rate, faults and access time (A..B: A, 2A ... B)",
+	  .flags = CMD_ECHO,
+	  .parse = sweep_cmd_parse, .exec = sweep_cmd_exec },
 	{ .name = "expect", .usage = "NAME [OP] VALUE",
 	  .help = "check a value (OP: == != < <= > >=); a difference fails "
 	    "the file",

@@ -49,6 +49,7 @@
 
 #include "builtin.h"
 #include "cmd.h"
+#include "keys.h"
 #include "lex.h"
 #include "run.h"
 
@@ -91,6 +92,8 @@ static void	run_stderr(void *, const char *, size_t);
 static void	run_report(struct session *, const char *, unsigned,
 		    const char *, va_list);
 static int	run_default(struct session *, struct verr *);
+static int	run_override(const struct session *, struct mconfig *,
+		    struct verr *);
 static void	run_forget(struct session *);
 static const char *run_intern(struct session *, const char *);
 static int	run_future_add(struct session *, const char *, uint64_t,
@@ -169,6 +172,7 @@ run_free(struct session *s)
 		return;
 	engine_free(s->engine);
 	run_forget(s);
+	free(s->sweep_pts);
 	run_frame_free(s->input);
 	sb_free(&s->transcript);
 	free(s);
@@ -225,7 +229,7 @@ run_default(struct session *s, struct verr *ve)
 	struct engine *e;
 
 	mcfg_init(&c);
-	if (mcfg_finish(&c, ve) != 0)
+	if (mcfg_finish(&c, ve) != 0 || run_override(s, &c, ve) != 0)
 		return (-1);
 	e = engine_new_future(&c, s->engine_flags, run_future(s),
 	    s->use_future ? s->nfuture : 0, ve);
@@ -236,11 +240,36 @@ run_default(struct session *s, struct verr *ve)
 	return (0);
 }
 
+/* A sweep's key on a machine about to be made: 0, or -1 with ve set. */
+static int
+run_override(const struct session *s, struct mconfig *c, struct verr *ve)
+{
+	const struct key_entry *k = (const struct key_entry *)s->override_key;
+	struct lex_word w;
+	struct lex_err le;
+
+	if (k == NULL)
+		return (0);
+	memset(&w, 0, sizeof w);
+	w.s = s->override_val;
+	w.len = strlen(s->override_val);
+	memset(&le, 0, sizeof le);
+	if (k->set(k, c, &w, &le) != 0) {
+		snprintf(ve->msg, sizeof ve->msg, "%.250s", le.msg);
+		return (-1);
+	}
+	return (mcfg_finish(c, ve));
+}
+
 int
 run_machine(struct session *s, const struct mconfig *c, struct verr *ve)
 {
 	struct engine *e;
+	struct mconfig o = *c;
 
+	if (run_override(s, &o, ve) != 0)
+		return (-1);
+	c = &o;
 	e = engine_new_future(c, s->engine_flags, run_future(s),
 	    s->use_future ? s->nfuture : 0, ve);
 	if (e == NULL)
@@ -751,6 +780,29 @@ run_builtin(const char *arg, struct run_frame **fp, char **bufp,
 	return (0);
 }
 
+int
+run_read_near(struct session *s, const char *arg, char **bufp,
+    size_t *lenp, char *msg, size_t msgsize)
+{
+	struct run_frame *g, top;
+
+	memset(&top, 0, sizeof top);
+	if (s->frame == NULL) {
+		/* typed: from the current directory, no folder rule */
+		top.name = (char *)(uintptr_t)"<stdin>";
+		s->frame = &top;
+	}
+	if (run_open(s, arg, &g, bufp, lenp, msg, msgsize) != 0) {
+		if (s->frame == &top)
+			s->frame = NULL;
+		return (-1);
+	}
+	if (s->frame == &top)
+		s->frame = NULL;
+	run_frame_free(g);
+	return (0);
+}
+
 static size_t
 run_bom(const char *buf, size_t len)
 {
@@ -1206,6 +1258,35 @@ run_write_atomic(const char *path, const char *data, size_t len)
 		unlink(tmp);
 	free(tmp);
 	return (err);
+}
+
+int
+run_write(struct session *s, const char *arg, const char *data, size_t len,
+    unsigned col, const char *what)
+{
+	char *path;
+	int err;
+
+	if (run_from_file(s) && (s->flags & RUN_ALLOW_WRITE) == 0) {
+		run_error(s, col, "%s: a command file writes files only when "
+		    "vmscope is run with --allow-write", what);
+		return (-1);
+	}
+	if (s->mode == RUN_CHECK)
+		return (0);
+	if ((path = run_join(s->frame != NULL ? s->frame->dir : NULL,
+	    arg)) == NULL) {
+		run_error(s, col, "%s: out of memory", what);
+		return (-1);
+	}
+	err = run_write_atomic(path, data, len);
+	free(path);
+	if (err != 0) {
+		run_error(s, col, "%s: cannot write '%s': %s", what, arg,
+		    strerror(err));
+		return (-1);
+	}
+	return (0);
 }
 
 int

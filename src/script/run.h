@@ -36,6 +36,7 @@ struct run_sink {
 struct run_frame;		/* a file (or stdin) being run: run.c */
 struct run_names;		/* storage of process names: run.c */
 struct run_retired;		/* futures kept for old machines: run.c */
+struct sweep_point;		/* sweep.h */
 
 /* The fields are read by the commands (cmd.c) and, read-only, by front
  * ends; only run.c and cmd.c change them. */
@@ -76,6 +77,15 @@ struct session {
 			    unsigned);	/* the screen's own commands (zoom,
 					 * dump): name, argument, column */
 	void		*ui_arg;
+
+	const void	*override_key;	/* sweep: a struct key_entry set on
+					 * every machine made, to ... */
+	char		 override_val[64];	/* ... this value */
+
+	struct sweep_point *sweep_pts;	/* the last sweep's points (the
+					 * screen charts them), or NULL */
+	size_t		 sweep_n;
+	char		 sweep_key[32];
 
 	int		 status;	/* worst so far: 0, 1 or 2 */
 	int		 fstatus;	/* worst in the current file */
@@ -129,6 +139,15 @@ int	run_machine(struct session *, const struct mconfig *,
 	    struct verr *);
 int	run_compare(struct session *, const char *, unsigned);
 int	run_load(struct session *, const char *, unsigned);
+/* The bytes of FILE as load would read them from where the session is
+ * (the folder rule, built-in workloads): 0, or -1 with msg set. */
+int	run_read_near(struct session *, const char *, char **, size_t *,
+	    char *msg, size_t msgsize);
 int	run_save(struct session *, const char *, unsigned);
+/* data written to FILE (beside the file running), whole or not at all,
+ * as save does: refused from a file without --allow-write, nothing under
+ * --check.  what names the command in messages. */
+int	run_write(struct session *, const char *file, const char *data,
+	    size_t len, unsigned col, const char *what);
 
 #endif

@@ -36,6 +36,7 @@
 #include "script/quiz.h"
 #include "script/run.h"
 #include "script/shelf.h"
+#include "script/sweep.h"
 #include "ui/ui.h"
 
 #define LOG_MAX		2000
@@ -47,10 +48,10 @@
 #define MIN_H		24
 
 enum pane { P_ADDR, P_TLB, P_WALK, P_PT, P_FRAMES, P_VMX, P_STATS, P_NARR,
-	P_LOG, P_DISK, P_N };
+	P_LOG, P_DISK, P_CHART, P_N };
 
 static const char *const pane_names[P_N] = { "address", "tlb", "walk", "pt",
-	"frames", "vmx", "stats", "narration", "log", "disk" };
+	"frames", "vmx", "stats", "narration", "log", "disk", "chart" };
 
 struct wline {
 	uint64_t step;
@@ -90,6 +91,8 @@ static struct {
 
 	char *log[LOG_MAX];	/* a ring */
 	size_t loghead, nlog, scroll;
+	bool chart;		/* the last sweep is charted in place of the
+				 * walk until the next step */
 	struct wline walk[WALK_MAX];
 	int nwalk;
 	char narr[NARR_MAX][LINE_W];
@@ -513,7 +516,7 @@ draw_text(enum pane p, const char *title, const char *text, size_t skip)
 			wattroff(w, A_REVERSE);
 			continue;
 		}
-		if (p == P_TLB)
+		if (p == P_TLB || p == P_CHART)	/* tables: clipped */
 			put_line(w, y++, line);
 		else
 			y += wrap_line(w, y, h, line, true);
@@ -908,6 +911,7 @@ draw_keybar(void)
 }
 
 static void draw_cmd(void);
+static void draw_chart(void);
 static void layout(void);
 static int narr_want(void);
 
@@ -936,6 +940,7 @@ draw_all(void)
 	draw_show(P_VMX, "vmcs", "VMX");
 	draw_show(P_STATS, "stats", "statistics");
 	draw_show(P_DISK, "disk", "disk");
+	draw_chart();
 	draw_narr();
 	draw_log();
 	draw_keybar();
@@ -1030,7 +1035,10 @@ layout(void)
 		w1 = 40;
 	w2 = COLS >= 160 ? COLS * 4 / 10 : COLS - w1;
 	pane_set(P_TLB, mid1, w1, 4, 0);
-	pane_set(P_WALK, mid1, w2, 4, w1);
+	if (U.chart)
+		pane_set(P_CHART, mid1, w2, 4, w1);
+	else
+		pane_set(P_WALK, mid1, w2, 4, w1);
 	if (COLS >= 160)
 		pane_set(P_PT, mid1, COLS - w1 - w2, 4, w1 + w2);
 	if (mid2 > 0 && COLS >= 160) {
@@ -1565,8 +1573,9 @@ advance(void)
 	uint64_t pos0;
 	size_t nlog0;
 
-	if (U.log_peek) {
+	if (U.log_peek || (U.chart && U.zoom < 0)) {
 		U.log_peek = false;	/* the narration comes back */
+		U.chart = false;	/* and the walk */
 		layout();
 	}
 	if (quiz_pending()) {
@@ -1682,6 +1691,46 @@ play_file(const char *name, bool lesson)
 	snprintf(msg, sizeof msg, "playing %.400s: F10 steps through it",
 	    U.fname);
 	log_add(msg, strlen(msg));
+}
+
+/* A sweep: run as any command (its report goes to the log); then its
+ * points are charted in the chart pane, in place of the walk, until the
+ * next step. */
+static void
+sweep_chart_from(const char *line)
+{
+	const struct sweep_point *before = U.s->sweep_pts;
+
+	session_line(line);
+	if (U.s->sweep_pts == NULL || U.s->sweep_pts == before)
+		return;		/* an error: the log says it */
+	U.chart = true;
+	layout();
+}
+
+static void
+chart_line(void *arg, const char *line)
+{
+	sb_printf((struct strbuf *)arg, "%s\n", line);
+}
+
+/* The chart pane: the last sweep, its bars as wide as the pane allows. */
+static void
+draw_chart(void)
+{
+	WINDOW *w = U.pw[P_CHART];
+	struct strbuf b;
+	int barw;
+
+	if (w == NULL || U.s->sweep_pts == NULL)
+		return;
+	barw = getmaxx(w) - 2 - 4 - 12 - 12;
+	sb_init(&b);
+	sweep_report(U.s->sweep_key, U.s->sweep_pts, U.s->sweep_n, barw,
+	    chart_line, &b);
+	draw_text(P_CHART, "sweep (zoom chart: all of it; F10: the walk "
+	    "again)", b.s != NULL ? b.s : "", 0);
+	sb_free(&b);
 }
 
 /* generate typed in the shell: the new exercise is played here, step by
@@ -1873,6 +1922,10 @@ run_typed(const char *line)
 	}
 	if (strcmp(word, "ask") == 0 && p[n] == ' ') {
 		ask_now(p + n);
+		return;
+	}
+	if (strcmp(word, "sweep") == 0) {
+		sweep_chart_from(line);
 		return;
 	}
 	if (strcmp(word, "generate") == 0 && !U.fromfile) {

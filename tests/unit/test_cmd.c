@@ -768,7 +768,7 @@ test_table(void **state)
 	const char *const words[] = { "machine", "process", "switch", "map",
 		"unmap", "protect", "share", "poke", "peek", "read", "write",
 		"exec", "vm", "vmxon", "vmxoff", "vmlaunch", "vmresume",
-		"interrupt", "insn", "vmcs", "compare", "generate", "expect",
+		"interrupt", "insn", "vmcs", "compare", "generate", "sweep", "expect",
 		"ask", "pause",
 		"step",
 		"back", "next", "run", "play", "reset", "load", "show", "lesson",
