@@ -9,6 +9,10 @@
  *				sheet, or its answer key) on stdout
  *   vmscope --list		the lessons and scenarios, with what each
  *				shows
+ *   vmscope --trace FILE [--machine "KEY=VALUE ..."] [--stats]
+ *	    [--skip-bad] [--format=text|csv|json] [--interval=N]
+ *				replay a memory trace (FILE "-": stdin) and
+ *				report what it cost (script/trace.h)
  *   vmscope [--quiz] [FILE]	the screen when stdin and stdout are
  *				terminals, else as --batch (stdin's commands
  *				when no FILE is given)
@@ -26,6 +30,7 @@
 #include "script/gen.h"
 #include "script/run.h"
 #include "script/shelf.h"
+#include "script/trace.h"
 #include "ui/ui.h"
 
 #define VMSCOPE_VERSION "0.1.0"
@@ -34,6 +39,10 @@ static void	usage(FILE *);
 static int	usage_error(const char *, const char *);
 static int	bad_option(const char *);
 static int	generate(int, char **, enum gen_form);
+
+/* Options with no short letter. */
+enum { OPT_TRACE = 0x100, OPT_MACHINE, OPT_STATS, OPT_SKIP_BAD, OPT_FORMAT,
+	OPT_INTERVAL };
 
 static const struct option longopts[] = {
 	{ "batch",	 no_argument, NULL, 'b' },
@@ -47,6 +56,12 @@ static const struct option longopts[] = {
 	{ "answers",	 no_argument, NULL, 'k' },
 	{ "list",	 no_argument, NULL, 'l' },
 	{ "quiz",	 no_argument, NULL, 'q' },
+	{ "trace",	 required_argument, NULL, OPT_TRACE },
+	{ "machine",	 required_argument, NULL, OPT_MACHINE },
+	{ "stats",	 no_argument, NULL, OPT_STATS },
+	{ "skip-bad",	 no_argument, NULL, OPT_SKIP_BAD },
+	{ "format",	 required_argument, NULL, OPT_FORMAT },
+	{ "interval",	 required_argument, NULL, OPT_INTERVAL },
 	{ "help",	 no_argument, NULL, 'h' },
 	{ "version",	 no_argument, NULL, 'V' },
 	{ NULL,		 0,	      NULL, 0 }
@@ -60,6 +75,9 @@ usage(FILE *fp)
 	    "       vmscope --check [--allow-write] FILE...\n"
 	    "       vmscope --generate KIND [seed=N] [KEY=VALUE...] [--sheet | "
 	    "--answers]\n"
+	    "       vmscope --trace FILE [--machine \"KEY=VALUE ...\"] "
+	    "[--stats] [--skip-bad]\n"
+	    "               [--format=text|csv|json] [--interval=N]\n"
 	    "       vmscope --list | --help | --version\n"
 	    "\n"
 	    "Watch virtual memory and virtualization work, one micro-step at "
@@ -85,6 +103,25 @@ usage(FILE *fp)
 	    "shows\n"
 	    "  --quiz         on the screen: ask before each key stage of "
 	    "every access\n"
+	    "  --trace FILE   replay a memory trace (valgrind lackey, plain "
+	    "'r|w|x ADDRESS'\n"
+	    "                 or Dinero din; told from the content; - is "
+	    "stdin) and print a\n"
+	    "                 one-line summary of what it cost\n"
+	    "  --machine KEYS with --trace: the machine, in the machine "
+	    "command's keys; they\n"
+	    "                 replace those of va=48 pa=40 page=4K tlb=64 "
+	    "tlb.ways=4\n"
+	    "                 frames=4096 policy=clock\n"
+	    "  --stats        with --trace: every figure (TLB, table "
+	    "references, faults,\n"
+	    "                 write-backs, working set, cycles) instead of "
+	    "one line\n"
+	    "  --skip-bad     with --trace: count the lines that do not parse "
+	    "and go on\n"
+	    "  --format=F     with --trace: text (default), csv or json\n"
+	    "  --interval=N   with --trace: references per working-set "
+	    "interval (10000)\n"
 	    "  --bench-screen FILE STEPS  time the screen (make bench)\n"
 	    "  -h, --help     show this help\n"
 	    "  -V, --version  show the version\n"
@@ -124,8 +161,10 @@ bad_option(const char *last)
 		return (usage_error("unknown option '%s'", last));
 	for (o = longopts; o->name != NULL; o++) {
 		if (o->val == optopt) {
-			fprintf(stderr, "vmscope: option '--%s' takes no "
-			    "argument\nTry 'vmscope --help'.\n", o->name);
+			fprintf(stderr, "vmscope: option '--%s' %s\nTry "
+			    "'vmscope --help'.\n", o->name, o->has_arg ==
+			    required_argument ? "needs an argument" :
+			    "takes no argument");
 			return (2);
 		}
 	}
@@ -187,6 +226,68 @@ generate(int argc, char **argv, enum gen_form form)
 	return (status);
 }
 
+static void
+sink_stdout(void *arg, const char *line, size_t len)
+{
+	(void)arg;
+	fwrite(line, 1, len, stdout);
+	putc('\n', stdout);
+}
+
+static void
+sink_stderr(void *arg, const char *line, size_t len)
+{
+	(void)arg;
+	fflush(stdout);
+	fwrite(line, 1, len, stderr);
+	putc('\n', stderr);
+}
+
+/* --trace FILE: the machine of --machine (keys over the trace's
+ * default), then the replay. */
+static int
+trace(const char *machine, struct trace_opts *o)
+{
+	struct mconfig c;
+	char msg[1200];
+	int status;
+
+	if (trace_machine(machine != NULL ? machine : "", &c, msg,
+	    sizeof msg) != 0) {
+		fprintf(stderr, "vmscope: --machine: %s\n", msg);
+		return (2);
+	}
+	o->stdin_ok = true;
+	o->progress = isatty(STDERR_FILENO) != 0;
+	o->out.fn = sink_stdout;
+	o->err.fn = sink_stderr;
+	status = trace_replay(&c, o);
+	if (fflush(stdout) != 0 || ferror(stdout)) {
+		fputs("vmscope: error writing the statistics\n", stderr);
+		status = 2;
+	}
+	return (status);
+}
+
+/* --interval=N: a decimal number, at least 1. */
+static bool
+interval_arg(const char *s, uint64_t *n)
+{
+	uint64_t v = 0;
+	unsigned d;
+
+	if (*s == '\0')
+		return (false);
+	for (; *s != '\0'; s++) {
+		if ((d = (unsigned)(unsigned char)*s - 48u) >= 10u ||
+		    v > (UINT64_MAX - d) / 10)
+			return (false);
+		v = v * 10 + d;
+	}
+	*n = v;
+	return (v > 0);
+}
+
 /* A FILE, or, when there is no such file, a lesson by its name (vmscope
  * --check 3, vmscope --batch 02-policies): see shelf.h. */
 static void
@@ -214,10 +315,13 @@ main(int argc, char **argv)
 	bool batch = false, check = false, bench = false, gen = false;
 	bool list = false, quiz = false;
 	enum gen_form form = GEN_SCENARIO;
-	bool formed = false;
+	bool formed = false, traced = false;
+	struct trace_opts to;
+	const char *machine = NULL;
 	int ch, i, status;
 	unsigned ui = 0;
 
+	trace_opts_init(&to);
 	opterr = 0;
 	while ((ch = getopt_long(argc, argv, "hV", longopts, NULL)) != -1) {
 		switch (ch) {
@@ -264,6 +368,43 @@ main(int argc, char **argv)
 				return (usage_error("--color takes auto, always "
 				    "or never, not '%s'", optarg));
 			break;
+		case OPT_TRACE:
+			if (to.path != NULL)
+				return (usage_error("%s", "--trace takes one "
+				    "FILE"));
+			to.path = optarg;
+			break;
+		case OPT_MACHINE:
+			machine = optarg;
+			traced = true;
+			break;
+		case OPT_STATS:
+			to.stats = true;
+			traced = true;
+			break;
+		case OPT_SKIP_BAD:
+			to.skip_bad = true;
+			traced = true;
+			break;
+		case OPT_FORMAT:
+			if (strcmp(optarg, "text") == 0)
+				to.output = TRACE_TEXT;
+			else if (strcmp(optarg, "csv") == 0)
+				to.output = TRACE_CSV;
+			else if (strcmp(optarg, "json") == 0)
+				to.output = TRACE_JSON;
+			else
+				return (usage_error("--format takes text, csv "
+				    "or json, not '%s'", optarg));
+			traced = true;
+			break;
+		case OPT_INTERVAL:
+			if (!interval_arg(optarg, &to.interval))
+				return (usage_error("--interval takes a "
+				    "number of references, at least 1, not "
+				    "'%s'", optarg));
+			traced = true;
+			break;
 		case 'h':
 			usage(stdout);
 			return (ferror(stdout) || fflush(stdout) != 0 ? 2 : 0);
@@ -277,6 +418,19 @@ main(int argc, char **argv)
 	argc -= optind;
 	argv += optind;
 
+	if (traced && to.path == NULL)
+		return (usage_error("%s", "--machine, --stats, --skip-bad, "
+		    "--format and --interval go with --trace FILE"));
+	if (to.path != NULL && (batch || check || gen || list || quiz ||
+	    bench))
+		return (usage_error("%s", "--trace cannot be used with "
+		    "--batch, --check, --generate, --list, --quiz or "
+		    "--bench-screen"));
+	if (to.path != NULL && argc > 0)
+		return (usage_error("--trace takes one FILE; what is '%s'?",
+		    argv[0]));
+	if (to.path != NULL)
+		return (trace(machine, &to));
 	if (bench)
 		return (argc == 2 ? ui_bench(argv[0], strtoul(argv[1], NULL,
 		    10)) : usage_error("%s", "--bench-screen takes FILE and "

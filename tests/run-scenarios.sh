@@ -15,6 +15,9 @@
 #             build/bad/, where tests/bad-gen.sh first writes the files too
 #             big to keep in git;
 #  4. stdin:  tests/stdin.sh BINARY passes (bad input piped on stdin).
+# Before these, the helper scripts: tests/man.sh, compare.sh, keys.sh,
+# lessons.sh, list.sh, screen.sh, generate.sh, sweep.sh and trace.sh
+# (memory traces: UPDATE=1 rewrites tests/trace/golden/*.out too).
 # An exit status above 2 always fails: a crash, a timeout, or a sanitizer
 # report (sanitizers are told to exit 99 here).
 # One line per failure (details indented below it), then "N passed, M failed";
@@ -121,6 +124,19 @@ if [ -f tests/list.sh ]; then
 		passed=$((passed + 1))
 	else
 		fail tests/list.sh "--list and lessons by name" "$tmp/out"
+	fi
+fi
+
+# 0c5. Memory traces: goldens of the three formats, bad lines, stdin, and
+#      real programs' lackey traces against tests/trace-model.c
+#      (tests/trace.sh; it skips the real programs without valgrind).
+if [ -f tests/trace.sh ]; then
+	if UPDATE=$update bash tests/trace.sh "$bin" >"$tmp/out" 2>&1; then
+		passed=$((passed + 1))
+		grep '^SKIP\|^updated' "$tmp/out"
+	else
+		grep -v '^PASS' "$tmp/out" >"$tmp/err"
+		fail tests/trace.sh "trace replay" "$tmp/err"
 	fi
 fi
 

@@ -31,6 +31,7 @@
 #include "gen.h"
 #include "sweep.h"
 #include "run.h"
+#include "trace.h"
 
 static int	cmd_parse_machine(const struct cmd_entry *,
 		    const struct lex_line *, struct cmd_parsed *,
@@ -213,6 +214,11 @@ const struct cmd_entry cmd_table[] = {
 	    "nested and pv paging, and print one table",
 	  .flags = CMD_ECHO,
 	  .parse = cmd_parse_file, .exec = cmd_exec_compare },
+	{ .name = "trace", .usage = "FILE [interval=N] [skip-bad]",
+	  .help = "replay a memory trace (valgrind lackey, plain or din) on a "
+	    "fresh machine of these settings; print its statistics",
+	  .flags = CMD_ECHO,
+	  .parse = trace_cmd_parse, .exec = trace_cmd_exec },
 	{ .name = "generate", .usage = "KIND [seed=N] [KEY=VALUE ...]",
 	  .help = "write a new self-checking problem: translation, "
 	    "replacement, tlb, shadow or nested",

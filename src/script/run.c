@@ -753,6 +753,74 @@ outside:
 	return (-1);
 }
 
+/*
+ * The file a command other than load names (trace FILE), by load's rule:
+ * a file's command finds it from that file's folder and may not leave the
+ * folder; a typed line (no folder) from the current directory.  A malloc'd
+ * path to open, and in *name the file as messages name it (as load names
+ * a file it loads), or NULL with the reason, cmd: first, in msg.
+ */
+char *
+run_locate(struct session *s, const char *cmd, const char *arg, char **name,
+    char *msg, size_t msgsize)
+{
+	const struct run_frame *f = s->frame;
+	const char *slash = f != NULL && f->file ? strrchr(f->name, '/') :
+	    NULL;
+	char *path, *real, *d;
+	size_t n;
+	int err;
+
+	if (arg[0] != '/' && slash != NULL) {
+		n = (size_t)(slash - f->name) + 1 + strlen(arg) + 1;
+		if ((*name = (char *)malloc(n)) != NULL)
+			snprintf(*name, n, "%.*s/%s", (int)(slash - f->name),
+			    f->name, arg);
+	} else
+		*name = strdup(arg);
+	if (*name == NULL || (path = run_join(f != NULL ? f->dir : NULL,
+	    arg)) == NULL) {
+		free(*name);
+		snprintf(msg, msgsize, "%s: out of memory", cmd);
+		return (NULL);
+	}
+	if (f == NULL || f->dir == NULL)
+		return (path);
+	real = realpath(path, NULL);
+	err = errno;
+	if (real == NULL) {
+		/* Say nothing of what exists outside the folder. */
+		if ((d = run_dirname(path)) != NULL) {
+			real = realpath(d, NULL);
+			free(d);
+			if (real != NULL && strcmp(real, f->dir) != 0 &&
+			    !run_inside(real, f->dir)) {
+				free(real);
+				free(path);
+				goto outside;
+			}
+			free(real);
+		}
+		free(path);
+		free(*name);
+		snprintf(msg, msgsize, "%s: cannot open '%s': %s", cmd, arg,
+		    strerror(err));
+		return (NULL);
+	}
+	free(path);
+	if (!run_inside(real, f->dir)) {
+		free(real);
+		goto outside;
+	}
+	return (real);
+outside:
+	free(*name);
+	snprintf(msg, msgsize, "%s: '%s' is outside the folder of %s (a "
+	    "file reads only files in its own folder and below)", cmd, arg,
+	    f->name);
+	return (NULL);
+}
+
 /* A file built into the program (a workload: builtin.h), as if read:
  * 0, or -1 if there is none of that name (or no memory). */
 static int

@@ -139,6 +139,11 @@ int	run_machine(struct session *, const struct mconfig *,
 	    struct verr *);
 int	run_compare(struct session *, const char *, unsigned);
 int	run_load(struct session *, const char *, unsigned);
+/* The file a command names, by load's folder rule (trace FILE): a
+ * malloc'd path (and name, as messages show it), or NULL with the reason
+ * in the buffer. */
+char	*run_locate(struct session *, const char *cmd, const char *arg,
+	    char **name, char *, size_t);
 /* The bytes of FILE as load would read them from where the session is
  * (the folder rule, built-in workloads): 0, or -1 with msg set. */
 int	run_read_near(struct session *, const char *, char **, size_t *,

@@ -221,7 +221,9 @@ test_syntax_errors(void **state)
 	    "line holds printable text, blanks and tabs");
 	check_error("xyzzy guest\n", "t:1:1: unknown command 'xyzzy' "
 	    "('help' lists the commands)");
-	check_error("teach 1\n", "t:1:1: unknown command 'teach' ('help' "
+	check_error("teach 1\n", "t:1:1: unknown command 'teach'; did you "
+	    "mean 'trace'?");
+	check_error("lecture 1\n", "t:1:1: unknown command 'lecture' ('help' "
 	    "lists the commands)");
 }
 
@@ -768,7 +770,8 @@ test_table(void **state)
 	const char *const words[] = { "machine", "process", "switch", "map",
 		"unmap", "protect", "share", "poke", "peek", "read", "write",
 		"exec", "vm", "vmxon", "vmxoff", "vmlaunch", "vmresume",
-		"interrupt", "insn", "vmcs", "compare", "generate", "sweep", "expect",
+		"interrupt", "insn", "vmcs", "compare", "trace", "generate", "sweep",
+		"expect",
 		"ask", "pause",
 		"step",
 		"back", "next", "run", "play", "reset", "load", "show", "lesson",
