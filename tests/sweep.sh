@@ -47,6 +47,23 @@ check_key frames 2 3 4 6 8
 check_key tlb 1 2 4 8
 check_key policy fifo lru clock
 
+# A trace: each row equals vmscope --trace with the same machine.
+cp tests/trace/small.lackey "$tmp/t.lackey"
+printf '%s\n' 'machine va=48 pa=40 page=4K tlb=4 frames=4 policy=lru' \
+    'sweep tlb 1..8 on t.lackey --csv t.csv' >"$tmp/t.scenario"
+(cd "$tmp" && "$bin" --batch --allow-write t.scenario) >"$tmp/t.out" ||
+    no "sweep on a trace: exit $?"
+for v in 1 2 4 8; do
+	want=$("$bin" --trace "$tmp/t.lackey" --format=csv --machine \
+	    "va=48 pa=40 page=4K tlb=$v frames=4 policy=lru" |
+	    sed 's/"[^"]*"//g' | awk -F, 'NR == 2 {
+		print $9 "," $10 "," $12 "," $14 "," $15 "," $16 }')
+	got=$(awk -F, -v v="$v" '$1 == v { print $3 "," $4 "," $6 "," $7 "," \
+	    $8 "," $9 }' "$tmp/t.csv")
+	[ -n "$want" ] && [ "$want" = "$got" ] ||
+	    no "sweep tlb=$v on a trace: CSV '$got', --trace '$want'"
+done
+
 # A..B doubles; bad sweeps are refused with a message and exit 2.
 printf 'sweep tlb 2..16 on %s\n' "$(pwd)/$src" | "$bin" >"$tmp/r" 2>&1
 [ "$(awk '$1 ~ /^[0-9]+$/ && $2 == 10 { printf "%s ", $1 }' "$tmp/r")" = \

@@ -18,6 +18,7 @@
 #include "lex.h"
 #include "run.h"
 #include "sweep.h"
+#include "trace.h"
 
 
 struct sweep_args {
@@ -272,9 +273,36 @@ sweep_one(struct session *s, const struct sweep_args *a, size_t i,
 			r = -1;
 		}
 	} else {
-		/* TRACE: replaying a trace comes with trace.c */
-		run_error(s, a->oncol, "sweep: %s is not a scenario", a->on);
-		r = -1;
+		/* a trace, on the current machine's settings and the value */
+		struct trace_opts to;
+		struct mconfig c = *engine_config(s->engine);
+		struct lex_word w;
+		struct lex_err le;
+
+		memset(&w, 0, sizeof w);
+		w.s = a->val[i];
+		w.len = strlen(a->val[i]);
+		memset(&le, 0, sizeof le);
+		trace_opts_init(&to);
+		to.path = a->on;
+		to.text = buf;
+		to.textlen = len;
+		to.err.fn = sweep_err_sink;
+		to.err.arg = &se;
+		to.result = &pt->st;
+		if (a->key->set(a->key, &c, &w, &le) != 0 ||
+		    mcfg_finish(&c, &ve) != 0) {
+			run_error(s, a->valcol[i], "sweep: %s=%s: %s",
+			    a->key->name, a->val[i], le.msg[0] != '\0' ?
+			    le.msg : ve.msg);
+			r = -1;
+		} else if (trace_replay(&c, &to) != 0) {
+			run_error(s, a->valcol[i], "sweep: %s=%s: %s",
+			    a->key->name, a->val[i], se.msg);
+			r = -1;
+		}
+		run_free(sub);
+		return (r);
 	}
 	if (r == 0)
 		engine_stats(sub->engine, &pt->st);
