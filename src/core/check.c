@@ -318,7 +318,8 @@ static int
 check_access(struct machine *m, const struct op *o, struct verr *err)
 {
 	const char *cmd = op_word(o->kind);
-	uint64_t off;
+	uint64_t off, vpn;
+	uint32_t p;
 
 	if (need_proc(m, cmd, err) != 0 ||
 	    check_va(m, cmd, "va", o->va, err) != 0)
@@ -335,6 +336,11 @@ check_access(struct machine *m, const struct op *o, struct verr *err)
 		return verr_set(err, "value", "%s: 0x%llx does not fit in %u "
 		    "byte%s", cmd, (unsigned long long)o->value, o->size,
 		    o->size == 1 ? "" : "s");
+	vpn = (o->va & m->va_mask) >> m->c.page_bits;
+	p = m->r.cur - 1;
+	if (m->procs[p].anon && !o->kernel && os_lookup(m, p, vpn) == NONE32 &&
+	    check_tables(m, cmd, p, vpn, 1, err) != 0)
+		return -1;	/* its first touch maps it: room for tables */
 	if (m->c.policy == POL_OPT && (o->fidx == OP_NO_FUTURE ||
 	    o->fidx >= m->nfuture))
 		return verr_set(err, NULL, "%s: policy=opt needs the future, "
