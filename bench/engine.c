@@ -1,24 +1,29 @@
 /*
  * engine.c - the step engine measured through its public API, without
- * the command language: the scenario is parsed beforehand into an array
- * of struct op (with the machine of its `machine` line), and only
- * engine_submit + engine_step are timed.
+ * the command language: the scenario is parsed beforehand (the machine
+ * of its `machine` line, the set-up operations, the references 16 bytes
+ * each, read through a fixed buffer), and only the engine's calls are
+ * timed.
  *
  * Usage: engine FILE [stats|back|all]        (default: all)
  *
- *   stats  journal off (statistics only, the trace-replay path): every
- *          operation of the file, references per second, the engine's
- *          counters, and the resident memory as the run grows;
- *   back   journal on (ENGINE_JOURNAL): forward steps up to step 10^6,
+ *   stats  journal off, ENGINE_QUIET (statistics only, the trace-replay
+ *          path): every operation of the file through engine_run (the
+ *          fast path; fastest of 5 runs), then once through
+ *          engine_submit + engine_step (every micro-step), references per
+ *          second both ways, a check that both end with the same
+ *          counters and state fingerprint, and the resident memory the
+ *          engine takes; the last line (summary:) is for bench/run.sh;
+ *   back   journal on (ENGINE_JOURNAL), on the set-up and the first
+ *          600,000 references as struct op: forward steps up to step 10^6,
  *          `back 1` latency at step 10^3 and at step 10^6 (each `back 1`
  *          followed by one step to return), `back 1000` once, the
  *          forward steps slower than 1 ms (checkpoints), and `back 1`
  *          just after the last of them (the engine restores the
  *          checkpoint before and re-executes).
  *
- * Peak RSS is the process's (getrusage); the pre-parsed operations are
- * part of it, so their share is printed first.  Figures are printed,
- * never judged: the exit status is 0 unless something fails.
+ * Figures are printed, never judged: the exit status is 0 unless
+ * something fails.
  */
 #include <errno.h>
 #include <stdint.h>
@@ -32,20 +37,30 @@
 #include "bench.h"
 #include "core/engine.h"
 
-#define STATS_RUNS	3u	/* journal-off runs; the fastest is shown */
+#define STATS_RUNS	5u	/* engine_run runs; the fastest is shown */
+#define BUF_SIZE	((size_t)1 << 20)	/* the file is read so */
+#define BACK_REFS	600000u	/* references kept for the back bench */
 #define BACK_REPS	1000u	/* back 1 + step, per measuring point */
 #define NEAR_STEP	1000u	/* the first measuring point */
 #define FAR_STEP	1000000u	/* the second */
 #define SPIKES_KEEP	12u	/* positions of slow steps printed */
 #define SLOW_MS		1.0	/* a step slower than this is a spike */
 
+/* The scenario, read a line at a time through a fixed buffer. */
 struct script {
+	const char *path;
+	FILE *f;
+	char *buf;
+	size_t pos, len;	/* unread bytes: buf[pos .. len) */
+	size_t line;
+	bool eof;
 	struct mconfig cfg;
 	bool has_machine;
-	struct op *ops;
-	size_t nops, cap;
-	size_t nrefs;		/* read and write operations */
-	size_t nsetup;		/* operations before the first access */
+	struct op *setup;	/* the operations before the first access */
+	size_t nsetup, capsetup;
+	struct op first;	/* the first access, read while looking for
+				 * the end of the set-up */
+	bool has_first;
 };
 
 /* ------------------------------------------------------------------ */
@@ -204,31 +219,12 @@ parse_machine(struct script *s, const char *p, const char *end)
 	return 0;
 }
 
-static struct op *
-new_op(struct script *s, enum op_kind k)
-{
-	struct op *n;
-	size_t cap;
-
-	if (s->nops == s->cap) {
-		cap = s->cap ? s->cap * 2 : 1024;
-		n = (struct op *)realloc(s->ops, cap * sizeof *n);
-		if (n == NULL)
-			die("parse", "out of memory");
-		s->ops = n;
-		s->cap = cap;
-	}
-	n = &s->ops[s->nops++];
-	op_init(n, k);
-	return n;
-}
-
-/* One line [p, end); -1 if the bench does not know it. */
+/* One line [p, end) into *o: 1 an operation, 0 nothing (a comment, an
+ * expect or the machine line), -1 a line the bench does not know. */
 static int
-parse_line(struct script *s, const char *p, const char *end)
+parse_line(struct script *s, const char *p, const char *end, struct op *o)
 {
 	const char *q, *r;
-	struct op *o;
 	uint64_t v;
 
 	p = skip_blanks(p, end);
@@ -236,7 +232,7 @@ parse_line(struct script *s, const char *p, const char *end)
 		return 0;
 	q = word_end(p, end);
 	if (word_is(p, q, "read") || word_is(p, q, "write")) {
-		o = new_op(s, *p == 'r' ? OP_READ : OP_WRITE);
+		op_init(o, *p == 'r' ? OP_READ : OP_WRITE);
 		p = skip_blanks(q, end);
 		q = word_end(p, end);
 		if (number(p, q, &o->va) != 0)
@@ -249,25 +245,23 @@ parse_line(struct script *s, const char *p, const char *end)
 			if (number(p, q, &o->value) != 0)
 				return -1;
 		}
-		if (s->nrefs++ == 0)
-			s->nsetup = s->nops - 1;
-		return 0;
+		return 1;
 	}
 	if (word_is(p, q, "machine"))
 		return parse_machine(s, q, end);
 	if (word_is(p, q, "expect"))
 		return 0;
 	if (word_is(p, q, "process")) {
-		o = new_op(s, OP_PROCESS);
+		op_init(o, OP_PROCESS);
 		p = skip_blanks(q, end);
 		q = word_end(p, end);
 		if (q == p || (size_t)(q - p) > NAME_MAX_LEN)
 			return -1;
 		memcpy(o->name, p, (size_t)(q - p));
-		return 0;
+		return 1;
 	}
 	if (word_is(p, q, "map")) {
-		o = new_op(s, OP_MAP);
+		op_init(o, OP_MAP);
 		p = skip_blanks(q, end);
 		q = word_end(p, end);
 		if (number(p, q, &o->va) != 0)
@@ -283,100 +277,166 @@ parse_line(struct script *s, const char *p, const char *end)
 			else
 				return -1;
 		}
-		return 0;
+		return 1;
 	}
 	return -1;
 }
 
-static void
-load(struct script *s, const char *path)
+/* The next line [*p, *eol), false at the end of the file. */
+static bool
+next_line(struct script *s, const char **p, const char **eol)
 {
-	size_t len = 0, cap = (size_t)1 << 20, got, line = 0;
-	const char *p, *end, *eol;
-	char *buf, *nb;
-	struct verr err;
-	FILE *f;
+	const char *nl;
+	size_t got;
 
-	memset(s, 0, sizeof *s);
-	f = fopen(path, "r");
-	if (f == NULL)
-		die(path, strerror(errno));
-	buf = (char *)malloc(cap);
 	for (;;) {
-		if (buf == NULL)
-			die(path, "out of memory");
-		got = fread(buf + len, 1, cap - len, f);
-		len += got;
-		if (len < cap)
-			break;
-		cap *= 2;
-		nb = (char *)realloc(buf, cap);
-		if (nb == NULL)
-			free(buf);
-		buf = nb;
+		nl = (const char *)memchr(s->buf + s->pos, '\n',
+		    s->len - s->pos);
+		if (nl != NULL || (s->eof && s->pos < s->len)) {
+			*p = s->buf + s->pos;
+			*eol = nl != NULL ? nl : s->buf + s->len;
+			s->pos = nl != NULL ? (size_t)(nl - s->buf) + 1 : s->len;
+			s->line++;
+			return true;
+		}
+		if (s->eof)
+			return false;
+		memmove(s->buf, s->buf + s->pos, s->len - s->pos);
+		s->len -= s->pos;
+		s->pos = 0;
+		if (s->len == BUF_SIZE)
+			die(s->path, "a line longer than the buffer");
+		got = fread(s->buf + s->len, 1, BUF_SIZE - s->len, s->f);
+		if (ferror(s->f))
+			die(s->path, "read error");
+		s->len += got;
+		if (got == 0)
+			s->eof = true;
 	}
-	if (ferror(f))
-		die(path, "read error");
-	fclose(f);
-	for (p = buf, end = buf + len; p < end; p = eol + 1) {
-		eol = (const char *)memchr(p, '\n', (size_t)(end - p));
-		if (eol == NULL)
-			eol = end;
-		line++;
-		if (parse_line(s, p, eol) != 0) {
+}
+
+/* The next operation of the file into *o; false at the end. */
+static bool
+next_op(struct script *s, struct op *o)
+{
+	const char *p, *eol;
+	int r;
+
+	if (s->has_first) {
+		*o = s->first;
+		s->has_first = false;
+		return true;
+	}
+	while (next_line(s, &p, &eol)) {
+		r = parse_line(s, p, eol, o);
+		if (r < 0) {
 			fprintf(stderr, "engine: %s:%zu: a line this bench does "
-			    "not read: %.*s\n", path, line, (int)(eol - p), p);
+			    "not read: %.*s\n", s->path, s->line,
+			    (int)(eol - p), p);
 			exit(1);
 		}
+		if (r > 0)
+			return true;
 	}
-	free(buf);
+	return false;
+}
+
+static bool
+is_ref(const struct op *o)
+{
+	return o->kind == OP_READ || o->kind == OP_WRITE;
+}
+
+/* Open the file and read its machine and the operations before the
+ * first access; the rest is read as the run goes (next_op). */
+static void
+script_open(struct script *s, const char *path)
+{
+	struct verr err;
+	struct op o;
+
+	memset(s, 0, sizeof *s);
+	s->path = path;
+	s->f = fopen(path, "r");
+	if (s->f == NULL)
+		die(path, strerror(errno));
+	s->buf = (char *)malloc(BUF_SIZE);
+	if (s->buf == NULL)
+		die(path, "out of memory");
+	while (next_op(s, &o)) {
+		if (is_ref(&o)) {
+			s->first = o;
+			s->has_first = true;
+			break;
+		}
+		if (s->nsetup == s->capsetup) {
+			s->capsetup = s->capsetup ? s->capsetup * 2 : 16;
+			s->setup = (struct op *)realloc(s->setup,
+			    s->capsetup * sizeof *s->setup);
+			if (s->setup == NULL)
+				die(path, "out of memory");
+		}
+		s->setup[s->nsetup++] = o;
+	}
 	if (!s->has_machine)
-		die(path, "no machine line");
-	if (s->nrefs == 0)
-		s->nsetup = s->nops;
+		die(path, "no machine line before the first access");
 	if (mcfg_finish(&s->cfg, &err) != 0)
 		die("machine", err.msg);
+}
+
+static void
+script_close(struct script *s)
+{
+	fclose(s->f);
+	free(s->buf);
+	free(s->setup);
 }
 
 /* ------------------------------------------------------------------ */
 /* Running */
 
 static struct engine *
-start(const struct script *s, unsigned flags)
+start(const struct mconfig *c, unsigned flags)
 {
 	struct verr err;
 	struct engine *e;
 
-	e = engine_new(&s->cfg, flags, &err);
+	e = engine_new(c, flags, &err);
 	if (e == NULL)
 		die("engine_new", err.msg);
 	return e;
 }
 
 static void
-submit(struct engine *e, const struct script *s, size_t i)
+submit(struct engine *e, const struct op *o, size_t i)
 {
 	struct verr err;
 
-	if (engine_submit(e, &s->ops[i], &err) != 0) {
+	if (engine_submit(e, o, &err) != 0) {
 		fprintf(stderr, "engine: operation %zu refused: %s\n", i,
 		    err.msg);
 		exit(1);
 	}
 }
 
-/* Submit and run operations [from, to) to the end. */
+/* Run o to its end: through engine_run, or submit and every step. */
 static void
-run_ops(struct engine *e, const struct script *s, size_t from, size_t to)
+run_op(struct engine *e, const struct op *o, size_t i, bool fast)
 {
+	struct verr err;
 	struct event ev;
-	size_t i;
 
-	for (i = from; i < to; i++) {
-		submit(e, s, i);
-		while (engine_step(e, &ev))
-			;
+	if (fast) {
+		if (engine_run(e, o, &err) != 0) {
+			fprintf(stderr, "engine: operation %zu refused: %s\n",
+			    i, err.msg);
+			exit(1);
+		}
+		return;
 	}
+	submit(e, o, i);
+	while (engine_step(e, &ev))
+		;
 }
 
 static uint64_t
@@ -407,95 +467,230 @@ kind_name(enum op_kind k)
 	}
 }
 
-/* One run of the whole file, journal off: the setup and reference
- * times; rss (if not NULL) gets the resident memory after each quarter
- * of the references.  Returns the engine, for its counters. */
-static struct engine *
-stats_round(const struct script *s, double *setup, double *refs,
-    double *rss)
-{
-	double t0, t1, t2;
-	size_t q, from, to;
-	struct engine *e;
+/* The references, parsed before anything is timed, 16 bytes each (a
+ * struct op is 168: the timed loop fills one and hands it to the
+ * engine, as a replay does).  An operation other than a read or a write
+ * after the first access is kept whole in others[], and its ref says
+ * which (kind OTHER, value its index). */
+#define OTHER 0xffffffffu
 
-	e = start(s, ENGINE_QUIET);
-	t0 = now();
-	run_ops(e, s, 0, s->nsetup);
-	t1 = now();
-	for (q = 0; q < 4; q++) {
-		from = s->nsetup + s->nrefs * q / 4;
-		to = s->nsetup + s->nrefs * (q + 1) / 4;
-		run_ops(e, s, from, to);
-		if (rss != NULL)
-			rss[q] = rss_mib();
+struct ref {
+	uint64_t va;
+	uint32_t value;
+	uint32_t kind;
+};
+
+struct input {
+	struct mconfig cfg;
+	struct op *setup;
+	size_t nsetup;
+	struct ref *refs;
+	size_t nrefs, cap;	/* refs[] entries */
+	uint64_t naccesses;	/* reads and writes among them */
+	struct op *others;
+	size_t nothers;
+};
+
+static void
+load_input(struct input *in, const char *path)
+{
+	struct script s;
+	struct ref *r;
+	struct op o;
+
+	memset(in, 0, sizeof *in);
+	script_open(&s, path);
+	in->cfg = s.cfg;
+	in->setup = s.setup;
+	in->nsetup = s.nsetup;
+	s.setup = NULL;
+	while (next_op(&s, &o)) {
+		if (in->nrefs == in->cap) {
+			in->cap = in->cap ? in->cap * 2 : 1 << 16;
+			in->refs = (struct ref *)realloc(in->refs, in->cap *
+			    sizeof *in->refs);
+			if (in->refs == NULL)
+				die(path, "out of memory");
+		}
+		r = &in->refs[in->nrefs++];
+		r->va = o.va;
+		r->kind = o.kind;
+		if (is_ref(&o) && o.value <= UINT32_MAX) {
+			r->value = (uint32_t)o.value;
+			in->naccesses++;
+			continue;
+		}
+		in->others = (struct op *)realloc(in->others,
+		    (in->nothers + 1) * sizeof *in->others);
+		if (in->others == NULL)
+			die(path, "out of memory");
+		in->others[in->nothers] = o;
+		r->kind = OTHER;
+		r->value = (uint32_t)in->nothers++;
 	}
-	t2 = now();
-	*setup = t1 - t0;
-	*refs = t2 - t1;
-	return e;
+	script_close(&s);
 }
 
 static void
-bench_stats(const struct script *s)
+free_input(struct input *in)
 {
-	double setup[STATS_RUNS], refs[STATS_RUNS], rss0, rss[4], ts, tr;
+	free(in->setup);
+	free(in->refs);
+	free(in->others);
+}
+
+struct round {
+	double setup, refs;	/* seconds in the engine */
+	double rss0, rss1;	/* RSS before the engine, after the run */
 	struct engine *e;
-	uint64_t hits, misses, steps;
+};
+
+/* One run of the whole file, journal off. */
+static void
+stats_round(const struct input *in, bool fast, struct round *rd)
+{
+	const struct ref *r, *end = in->refs + in->nrefs;
+	struct op o;
+	size_t i;
+	double t0;
+
+	memset(rd, 0, sizeof *rd);
+	rd->rss0 = rss_mib();
+	rd->e = start(&in->cfg, ENGINE_QUIET);
+	t0 = now();
+	for (i = 0; i < in->nsetup; i++)
+		run_op(rd->e, &in->setup[i], i, fast);
+	rd->setup = now() - t0;
+	op_init(&o, OP_READ);
+	t0 = now();
+	for (r = in->refs; r < end; r++) {
+		if (r->kind == OTHER) {
+			run_op(rd->e, &in->others[r->value], 0, fast);
+			continue;
+		}
+		o.kind = (enum op_kind)r->kind;
+		o.va = r->va;
+		o.value = r->value;
+		run_op(rd->e, &o, (size_t)(r - in->refs), fast);
+	}
+	rd->refs = now() - t0;
+	rd->rss1 = rss_mib();
+}
+
+static double
+per_s(uint64_t n, double s)
+{
+	return s > 0 ? (double)n / s : 0.0;
+}
+
+static void
+bench_stats(const char *path)
+{
+	struct round rd[STATS_RUNS], slow;
+	uint64_t hits, misses, steps, n;
+	struct input in;
 	unsigned i, b = 0;
+	double rss_in;
+	bool same;
 
-	rss0 = rss_mib();
-	printf("\nengine, journal off (statistics only): %zu references\n",
-	    s->nrefs);
-	printf("  pre-parsed operations        %10zu ops x %zu B = %.1f MiB "
-	    "(RSS before the engine: %.1f MiB)\n", s->nops, sizeof(struct op),
-	    (double)(s->nops * sizeof(struct op)) / (1024.0 * 1024.0), rss0);
-
+	load_input(&in, path);
+	rss_in = rss_mib();
+	n = in.naccesses;
 	/* the first run measures memory too; the fastest run is shown */
-	e = stats_round(s, &setup[0], &refs[0], rss);
-	for (i = 1; i < STATS_RUNS; i++) {
-		engine_free(stats_round(s, &setup[i], &refs[i], NULL));
-		if (setup[i] + refs[i] < setup[b] + refs[b])
+	for (i = 0; i < STATS_RUNS; i++) {
+		stats_round(&in, true, &rd[i]);
+		if (i > 0)
+			engine_free(rd[i].e);
+		if (rd[i].refs < rd[b].refs)
 			b = i;
 	}
-	ts = setup[b];
-	tr = refs[b];
-	steps = engine_position(e);
+	stats_round(&in, false, &slow);
+	steps = engine_position(rd[0].e);
+	same = engine_state_hash(rd[0].e) == engine_state_hash(slow.e) &&
+	    steps == engine_position(slow.e);
+	for (i = 0; engine_query_names[i] != NULL; i++)
+		if (strchr(engine_query_names[i], '.') == NULL ||
+		    strncmp(engine_query_names[i], "tlb.", 4) == 0)
+			same = same && qnum(rd[0].e, engine_query_names[i]) ==
+			    qnum(slow.e, engine_query_names[i]);
 
-	printf("  fastest of %u runs (whole file:", STATS_RUNS);
+	printf("\nengine, journal off (statistics only): %llu references, "
+	    "parsed beforehand (%.1f MiB, 16 bytes each); only the engine "
+	    "is timed\n", (unsigned long long)n,
+	    (double)(in.nrefs * sizeof *in.refs) / (1024.0 * 1024.0));
+	printf("  set-up (process, %zu map ops) %9.3f s   (%llu micro-steps "
+	    "in the whole run)\n", in.nsetup - 1, rd[b].setup,
+	    (unsigned long long)steps);
+	printf("  engine_run (fast path)       %10.3f s   %12.0f refs/s   "
+	    "%7.1f ns/ref   (fastest of %u:", rd[b].refs, per_s(n, rd[b].refs),
+	    n ? rd[b].refs * 1e9 / (double)n : 0.0, STATS_RUNS);
 	for (i = 0; i < STATS_RUNS; i++)
-		printf(" %.3f s", setup[i] + refs[i]);
+		printf(" %.3f s", rd[i].refs);
 	printf(")\n");
-	printf("  setup (process, %zu map ops) %10.3f s   %llu micro-steps "
-	    "in all\n", s->nsetup - 1, ts, (unsigned long long)steps);
-	printf("  references                   %10.3f s   %12.0f refs/s   "
-	    "%7.1f ns/ref\n", tr, tr > 0 ? (double)s->nrefs / tr : 0.0,
-	    s->nrefs ? tr * 1e9 / (double)s->nrefs : 0.0);
-	printf("  whole file (setup + refs)    %10.3f s   %12.0f refs/s   "
-	    "%7.1f ns/micro-step\n", ts + tr, ts + tr > 0 ?
-	    (double)s->nrefs / (ts + tr) : 0.0, steps ?
-	    (ts + tr) * 1e9 / (double)steps : 0.0);
-	hits = qnum(e, "tlb.hits");
-	misses = qnum(e, "tlb.misses");
+	printf("  submit + step (micro-steps)  %10.3f s   %12.0f refs/s   "
+	    "%7.1f ns/ref   (one run)\n", slow.refs, per_s(n, slow.refs),
+	    n ? slow.refs * 1e9 / (double)n : 0.0);
+	printf("  the same counters, state fingerprint and position both "
+	    "ways: %s\n", same ? "yes" : "NO");
+	hits = qnum(rd[0].e, "tlb.hits");
+	misses = qnum(rd[0].e, "tlb.misses");
 	printf("  accesses %llu   tlb.hits %llu   tlb.misses %llu (hit rate "
-	    "%.2f%%)\n", (unsigned long long)qnum(e, "accesses"),
+	    "%.2f%%)\n", (unsigned long long)qnum(rd[0].e, "accesses"),
 	    (unsigned long long)hits, (unsigned long long)misses,
 	    hits + misses ? 100.0 * (double)hits / (double)(hits + misses) :
 	    0.0);
 	printf("  faults %llu   writebacks %llu   cycles %llu\n",
-	    (unsigned long long)qnum(e, "faults"),
-	    (unsigned long long)qnum(e, "writebacks"),
-	    (unsigned long long)qnum(e, "cycles"));
-	printf("  RSS after 25%% / 50%% / 75%% / 100%% of the references (first "
-	    "run): %.1f / %.1f / %.1f / %.1f MiB\n", rss[0], rss[1], rss[2],
-	    rss[3]);
-	printf("  engine's share at the end (RSS then - RSS before it): "
-	    "%.1f MiB\n", rss[3] - rss0);
-	engine_free(e);
+	    (unsigned long long)qnum(rd[0].e, "faults"),
+	    (unsigned long long)qnum(rd[0].e, "writebacks"),
+	    (unsigned long long)qnum(rd[0].e, "cycles"));
+	printf("  RSS with the input parsed %.1f MiB, after the first run %.1f "
+	    "MiB: the engine's share %.1f MiB\n", rss_in, rd[0].rss1,
+	    rd[0].rss1 - rd[0].rss0);
+	printf("summary: refs=%llu fast_refs_per_s=%.0f slow_refs_per_s=%.0f "
+	    "engine_mib=%.1f same=%s\n", (unsigned long long)n,
+	    per_s(n, rd[b].refs), per_s(n, slow.refs),
+	    rd[0].rss1 - rd[0].rss0, same ? "yes" : "no");
+	engine_free(rd[0].e);
+	engine_free(slow.e);
+	free_input(&in);
+	if (!same)
+		die("stats", "engine_run and submit + step disagree");
+}
+
+/* The operations of the back bench, all in memory (the journal keeps
+ * them too): the set-up and the first BACK_REFS references. */
+struct oplist {
+	struct mconfig cfg;
+	struct op *ops;
+	size_t nops;
+};
+
+static void
+load_ops(struct oplist *l, const char *path)
+{
+	struct script s;
+	size_t i, cap, refs = 0;
+
+	script_open(&s, path);
+	l->cfg = s.cfg;
+	cap = s.nsetup + BACK_REFS;
+	l->ops = (struct op *)malloc(cap * sizeof *l->ops);
+	if (l->ops == NULL)
+		die(path, "out of memory");
+	for (i = 0; i < s.nsetup; i++)
+		l->ops[i] = s.setup[i];
+	l->nops = s.nsetup;
+	while (refs < BACK_REFS && next_op(&s, &l->ops[l->nops])) {
+		if (is_ref(&l->ops[l->nops]))
+			refs++;
+		l->nops++;
+	}
+	script_close(&s);
 }
 
 struct runner {
 	struct engine *e;
-	const struct script *s;
+	const struct oplist *s;
 	size_t next;		/* the next operation to submit */
 	uint32_t op;		/* the operation of the last step */
 	double fwd_sec;		/* time in forward steps */
@@ -535,7 +730,8 @@ advance(struct runner *r, uint64_t target, bool timed)
 		if (!engine_busy(r->e) && !engine_has_future(r->e)) {
 			if (r->next == r->s->nops)
 				break;
-			submit(r->e, r->s, r->next++);
+			submit(r->e, &r->s->ops[r->next], r->next);
+			r->next++;
 		}
 		t0 = now();
 		if (!engine_step(r->e, &ev))
@@ -594,7 +790,7 @@ measure_back(struct runner *r, struct backfig *b)
 }
 
 static void
-bench_back(const struct script *s)
+bench_back(const struct oplist *s)
 {
 	struct backfig near, far;
 	double t0, t1, t2, tb, rss0, rss1;
@@ -607,7 +803,7 @@ bench_back(const struct script *s)
 	memset(&r, 0, sizeof r);
 	r.s = s;
 	rss0 = rss_mib();
-	r.e = start(s, ENGINE_JOURNAL);
+	r.e = start(&s->cfg, ENGINE_JOURNAL);
 	printf("\nengine, journal on (ENGINE_JOURNAL): back at step %u and at "
 	    "step %u\n", NEAR_STEP, FAR_STEP);
 
@@ -690,18 +886,19 @@ int
 main(int argc, char **argv)
 {
 	const char *mode = argc > 2 ? argv[2] : "all";
-	struct script s;
+	struct oplist l;
 
 	if (argc < 2 || argc > 3 || (strcmp(mode, "stats") != 0 &&
 	    strcmp(mode, "back") != 0 && strcmp(mode, "all") != 0)) {
 		fprintf(stderr, "usage: engine FILE [stats|back|all]\n");
 		return 2;
 	}
-	load(&s, argv[1]);
 	if (strcmp(mode, "back") != 0)
-		bench_stats(&s);
-	if (strcmp(mode, "stats") != 0)
-		bench_back(&s);
-	free(s.ops);
+		bench_stats(argv[1]);
+	if (strcmp(mode, "stats") != 0) {
+		load_ops(&l, argv[1]);
+		bench_back(&l);
+		free(l.ops);
+	}
 	return 0;
 }

@@ -3,24 +3,37 @@
  * eight regions of 65,536 pages mapped on disk, then N one-byte reads and
  * writes (about 30% writes) with locality.
  *
- * Usage: gen N FILE
+ * Usage: gen N FILE [plain]
+ *
+ * With plain, the same references as a trace for `vmscope --trace` in
+ * its plain format ("r ADDRESS", "w ADDRESS": a trace has no values),
+ * with no machine, process or map lines (the replay's anon process makes
+ * every page valid; the machine is given with --machine).
  *
  * The reference string is deterministic (a fixed seed): the same N gives
- * the same file on every machine.  It imitates a program, in phases of
- * PHASE references; within a phase:
+ * the same file on every machine, and a longer file begins with a
+ * shorter one.  It imitates a program, in phases of PHASE references;
+ * within a phase:
  *   - 35% touch a small stack (STACK pages, the top ones most);
  *   - 40% sweep an array sequentially, 8 bytes at a time (ARRAY pages,
  *     round and round, as a loop over it would);
  *   - 24.5% pick a random byte of a heap working set (HEAP pages, the
  *     first ones much more often: objects in use are few);
- *   - 0.5% jump anywhere in the mapped space (a cold miss).
- * At each new phase the array and the heap move to fresh places, so the
- * working set changes and pages fault in and out of the 4,096-frame
- * pool.  Every access is one byte, so none crosses a page.  The file ends
- * with `expect accesses N`, so that `vmscope --check` confirms it ran
- * them all.
+ *   - 0.5% jump to a random page of a cold region (COLD pages: data the
+ *     program touches now and then; most of these jumps fault).
+ * At each new phase the loop and the heap move on to the next of PLACES
+ * places (chosen once, anywhere in the mapped space, and taken in turn),
+ * so the working set changes and pages fault in and out of the
+ * 4,096-frame pool.  Like a program's, the footprint is bounded (about
+ * 11,000 pages): a longer run goes back to pages it has used rather than
+ * touching new ones for ever, so the memory the simulator needs measures
+ * the simulator, not a footprint that grows with the length of the
+ * trace.  Every access is one byte, so none crosses a page.  The file
+ * ends with `expect accesses N`, so that `vmscope --check` confirms it
+ * ran them all.
  */
 #include <errno.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -34,6 +47,8 @@
 #define STACK		4u		/* stack pages */
 #define ARRAY		256u		/* pages swept by the loop */
 #define HEAP		512u		/* heap working set, pages */
+#define PLACES		4u		/* places of the loop and the heap */
+#define COLD		8192u		/* pages of the cold region */
 #define PHASE		200000u		/* references per phase */
 #define SEED		0x5eed5eedull
 
@@ -81,14 +96,18 @@ int
 main(int argc, char **argv)
 {
 	unsigned long long n, i;
-	uint32_t stack, array, heap, k;
+	uint32_t stack, array, heap, cold, k, arrays[PLACES], heaps[PLACES];
 	uint64_t r, va, sweep;
+	bool plain;
 	FILE *f;
 
-	if (argc != 3 || parse_count(argv[1], &n) != 0) {
-		fprintf(stderr, "usage: gen N FILE   (1 <= N <= 100000000)\n");
+	if (argc < 3 || argc > 4 || parse_count(argv[1], &n) != 0 ||
+	    (argc == 4 && strcmp(argv[3], "plain") != 0)) {
+		fprintf(stderr, "usage: gen N FILE [plain]   (1 <= N <= "
+		    "100000000)\n");
 		return 2;
 	}
+	plain = argc == 4;
 	f = fopen(argv[2], "w");
 	if (f == NULL) {
 		fprintf(stderr, "gen: %s: %s\n", argv[2], strerror(errno));
@@ -98,22 +117,30 @@ main(int argc, char **argv)
 
 	fprintf(f, "# vmscope benchmark: %llu references (bench/gen.c, seed "
 	    "0x%llx)\n", n, (unsigned long long)SEED);
-	fprintf(f, "machine va=48 pa=48 page=4K tlb=64 tlb.ways=4 "
-	    "policy=clock frames=4096\n");
-	fprintf(f, "process bench\n");
-	for (k = 0; k < NREG; k++)
-		fprintf(f, "map 0x%012llx pages=%u disk\n",
-		    (unsigned long long)(REG_BASE + k * REG_STRIDE), REG_PAGES);
+	if (!plain) {
+		fprintf(f, "machine va=48 pa=48 page=4K tlb=64 tlb.ways=4 "
+		    "policy=clock frames=4096\n");
+		fprintf(f, "process bench\n");
+		for (k = 0; k < NREG; k++)
+			fprintf(f, "map 0x%012llx pages=%u disk\n",
+			    (unsigned long long)(REG_BASE + k * REG_STRIDE),
+			    REG_PAGES);
+	}
 
 	stack = (uint32_t)rnd_below((uint64_t)NREG * REG_PAGES - STACK);
+	for (k = 0; k < PLACES; k++) {
+		arrays[k] = (uint32_t)rnd_below((uint64_t)NREG * REG_PAGES -
+		    ARRAY);
+		heaps[k] = (uint32_t)rnd_below((uint64_t)NREG * REG_PAGES -
+		    HEAP);
+	}
+	cold = (uint32_t)rnd_below((uint64_t)NREG * REG_PAGES - COLD);
 	array = heap = 0;
 	sweep = 0;
 	for (i = 0; i < n; i++) {
 		if (i % PHASE == 0) {
-			array = (uint32_t)rnd_below((uint64_t)NREG * REG_PAGES -
-			    ARRAY);
-			heap = (uint32_t)rnd_below((uint64_t)NREG * REG_PAGES -
-			    HEAP);
+			array = arrays[(i / PHASE) % PLACES];
+			heap = heaps[(i / PHASE + 1) % PLACES];
 			sweep = 0;
 		}
 		r = rnd_below(1000);
@@ -134,17 +161,24 @@ main(int argc, char **argv)
 			    rnd_below(HEAP) / HEAP);
 			va = page_va(heap + k) + rnd_below(PAGE);
 		} else {
-			/* anywhere */
-			va = page_va((uint32_t)rnd_below((uint64_t)NREG *
-			    REG_PAGES)) + rnd_below(PAGE);
+			/* the cold region */
+			va = page_va(cold + (uint32_t)rnd_below(COLD)) +
+			    rnd_below(PAGE);
 		}
-		if (rnd_below(10) < 3)
-			fprintf(f, "write 0x%012llx %u\n",
-			    (unsigned long long)va, (unsigned)rnd_below(256));
-		else
-			fprintf(f, "read 0x%012llx\n", (unsigned long long)va);
+		if (rnd_below(10) < 3) {
+			k = (uint32_t)rnd_below(256);
+			if (plain)
+				fprintf(f, "w 0x%012llx\n",
+				    (unsigned long long)va);
+			else
+				fprintf(f, "write 0x%012llx %u\n",
+				    (unsigned long long)va, k);
+		} else
+			fprintf(f, "%s 0x%012llx\n", plain ? "r" : "read",
+			    (unsigned long long)va);
 	}
-	fprintf(f, "expect accesses %llu\n", n);
+	if (!plain)
+		fprintf(f, "expect accesses %llu\n", n);
 	if (fflush(f) != 0 || ferror(f) || fclose(f) != 0) {
 		fprintf(stderr, "gen: %s: write error\n", argv[2]);
 		return 1;

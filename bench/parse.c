@@ -1,8 +1,11 @@
 /*
  * parse.c - the floor of the benchmark: the least any program must do to
- * replay the scenario.  It reads the file and parses every `read VA` and
- * `write VA VALUE` line (the word, the hex address, the optional value),
- * summing them so that nothing is optimized away, and does nothing else.
+ * replay the scenario or the trace.  It reads the file through a fixed
+ * buffer (as a streaming trace reader would: memory does not grow with
+ * the file) and parses every `read VA` and `write VA VALUE` line of a
+ * scenario, or `r VA`, `w VA`, `x VA` line of a plain trace (the word,
+ * the address, the optional value), summing them so that nothing is
+ * optimized away, and does nothing else.
  *
  * Usage: parse FILE
  * Prints one line: references, seconds (reading and parsing), references
@@ -16,6 +19,8 @@
 #include <time.h>
 
 #include "bench.h"
+
+#define BUF_SIZE ((size_t)1 << 20)
 
 /* A number at p (0x hex or decimal); p is left after it. */
 static uint64_t
@@ -36,14 +41,38 @@ number(const char **pp, const char *end)
 	return v;
 }
 
+/* One line [p, eol): adds to *sum, counts a reference in *refs. */
+static void
+line(const char *p, const char *eol, uint64_t *sum, uint64_t *refs)
+{
+	if (eol - p > 5 && memcmp(p, "read ", 5) == 0) {
+		p += 5;
+		*sum += number(&p, eol);
+		(*refs)++;
+	} else if (eol - p > 6 && memcmp(p, "write ", 6) == 0) {
+		p += 6;
+		*sum += number(&p, eol);
+		while (p < eol && *p == ' ')
+			p++;
+		if (p < eol)
+			*sum += number(&p, eol);
+		(*refs)++;
+	} else if (eol - p > 2 && (*p == 'r' || *p == 'w' || *p == 'x') &&
+	    p[1] == ' ') {
+		p += 2;
+		*sum += number(&p, eol) + (unsigned char)p[-2];
+		(*refs)++;
+	}
+}
+
 int
 main(int argc, char **argv)
 {
 	const char *p, *end, *eol;
 	uint64_t sum = 0, refs = 0;
-	size_t len = 0, cap = (size_t)1 << 20, got;
+	size_t keep = 0, got;
 	double t0, t1;
-	char *buf, *nb;
+	char *buf;
 	FILE *f;
 
 	if (argc != 2) {
@@ -56,46 +85,39 @@ main(int argc, char **argv)
 		fprintf(stderr, "parse: %s: %s\n", argv[1], strerror(errno));
 		return 1;
 	}
-	buf = (char *)malloc(cap);
+	buf = (char *)malloc(BUF_SIZE);
+	if (buf == NULL) {
+		fprintf(stderr, "parse: out of memory\n");
+		return 1;
+	}
+	/* the buffer holds the unfinished last line of the previous read
+	 * (keep bytes), then what the next read brings */
 	for (;;) {
-		if (buf == NULL) {
-			fprintf(stderr, "parse: out of memory\n");
+		got = fread(buf + keep, 1, BUF_SIZE - keep, f);
+		end = buf + keep + got;
+		for (p = buf; p < end; p = eol + 1) {
+			eol = (const char *)memchr(p, '\n', (size_t)(end - p));
+			if (eol == NULL)
+				break;
+			line(p, eol, &sum, &refs);
+		}
+		keep = (size_t)(end - p);
+		if (keep == BUF_SIZE) {
+			fprintf(stderr, "parse: %s: a line longer than %zu "
+			    "bytes\n", argv[1], BUF_SIZE);
 			return 1;
 		}
-		got = fread(buf + len, 1, cap - len, f);
-		len += got;
-		if (len < cap)
+		if (got == 0) {
+			line(p, end, &sum, &refs);	/* no newline at the end */
 			break;
-		cap *= 2;
-		nb = (char *)realloc(buf, cap);
-		if (nb == NULL)
-			free(buf);
-		buf = nb;
+		}
+		memmove(buf, p, keep);
 	}
 	if (ferror(f)) {
 		fprintf(stderr, "parse: %s: read error\n", argv[1]);
 		return 1;
 	}
 	fclose(f);
-
-	for (p = buf, end = buf + len; p < end; p = eol + 1) {
-		eol = (const char *)memchr(p, '\n', (size_t)(end - p));
-		if (eol == NULL)
-			eol = end;
-		if (eol - p > 5 && memcmp(p, "read ", 5) == 0) {
-			p += 5;
-			sum += number(&p, eol);
-			refs++;
-		} else if (eol - p > 6 && memcmp(p, "write ", 6) == 0) {
-			p += 6;
-			sum += number(&p, eol);
-			while (p < eol && *p == ' ')
-				p++;
-			if (p < eol)
-				sum += number(&p, eol);
-			refs++;
-		}
-	}
 	t1 = now();
 	free(buf);
 	printf("parse: refs=%llu seconds=%.6f refs_per_s=%.0f sum=%llx\n",

@@ -314,7 +314,9 @@ check_process(struct machine *m, const struct op *o, struct verr *err)
 	return 0;
 }
 
-static int
+/* An access of machine m (op_check's, and engine_run's fast path for
+ * the host's: fast.c). */
+int
 check_access(struct machine *m, const struct op *o, struct verr *err)
 {
 	const char *cmd = op_word(o->kind);

@@ -233,6 +233,7 @@ engine_step(struct engine *e, struct event *ev)
 	struct journal old;
 	unsigned i;
 
+	e->fast_idle = false;
 	if (!m->r.busy && m->r.op >= e->nops && m->r.ntraps == 0 &&
 	    m->r.tphase == 0 && m->r.batch == 0)
 		return false;
@@ -296,6 +297,7 @@ engine_back(struct engine *e, uint64_t n, uint64_t *moved, struct verr *err)
 
 	if (moved != NULL)
 		*moved = 0;
+	e->fast_idle = false;
 	if (!(e->flags & ENGINE_JOURNAL))
 		return verr_set(err, NULL, "back needs the history of the run, "
 		    "which is not kept in this mode");
@@ -338,15 +340,28 @@ engine_goto(struct engine *e, uint64_t pos, struct verr *err)
 	return 0;
 }
 
+/* An access nobody watches goes the fast path (fast.c) as far as it
+ * can; the micro-steps do the rest, and every other operation. */
 int
 engine_run(struct engine *e, const struct op *o, struct verr *err)
 {
 	struct event ev;
 
-	if (engine_submit(e, o, err) != 0)
+	switch (fast_run(e, o, err)) {
+	case FAST_DONE:
+		return 0;
+	case FAST_STEPS:
+		break;
+	case FAST_NO:
+		if (engine_submit(e, o, err) != 0)
+			return -1;
+		break;
+	default:
 		return -1;
+	}
 	while (engine_step(e, &ev))
-		;
+		if (fast_resume(e))
+			break;
 	return 0;
 }
 
@@ -358,6 +373,7 @@ engine_submit(struct engine *e, const struct op *o, struct verr *err)
 
 	/* In the past: the op in progress finishes, and if the new one is
 	 * accepted, the old future goes. */
+	e->fast_idle = false;
 	finish_op(e);
 	if (op_check(e, o, err) != 0)
 		return -1;

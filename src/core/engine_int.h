@@ -33,6 +33,9 @@ struct engine {
 	const char **names;
 	size_t nnames;
 	uint32_t *fname;
+	bool fast_idle;		/* the last call was an access the fast path
+				 * ran to its end (fast.c): the machine is
+				 * still as it left it */
 };
 
 const struct op *engine_op(const struct engine *, uint32_t);
@@ -59,7 +62,13 @@ void	vmx_step_op(struct engine *, const struct op *, struct event *);
 void	vmx_cr3_exit(struct engine *, const struct op *, struct event *);
 int	vmx_check(struct engine *, const struct op *, struct verr *);
 
+/* fast.c */
+enum { FAST_NO, FAST_DONE, FAST_STEPS };
+int	fast_run(struct engine *, const struct op *, struct verr *);
+bool	fast_resume(struct engine *);
+
 /* check.c */
 int	op_check(struct engine *, const struct op *, struct verr *);
+int	check_access(struct machine *, const struct op *, struct verr *);
 
 #endif

@@ -206,7 +206,8 @@ machine_new(const struct mconfig *c, struct verr *e)
 	m->rmap_cap = 64;
 	m->rmap = (struct rmap_slot *)calloc(m->rmap_cap, sizeof *m->rmap);
 	if (m->phys == NULL || m->disk == NULL || m->frames == NULL ||
-	    m->tlb == NULL || m->procs == NULL || m->rmap == NULL)
+	    m->tlb == NULL || m->procs == NULL || m->rmap == NULL ||
+	    tlb_index_new(m) != 0)
 		goto oom;
 	m->r.nfree = c->frames;
 	m->r.rng = c->seed;
@@ -266,6 +267,7 @@ machine_free(struct machine *m)
 	mem_free(m->disk);
 	free(m->frames);
 	free(m->tlb);
+	tlb_index_free(m);
 	free(m->procs);
 	free_chunks((void **)m->recs, m->nrecchunks);
 	free_chunks((void **)m->pobjs, m->npobjchunks);
@@ -327,7 +329,8 @@ machine_clone(const struct machine *s)
 	    s->npobjchunks, sizeof(struct pobj));
 	m->tfs = (struct tframe **)clone_chunks((void **)s->tfs,
 	    s->ntfchunks, sizeof(struct tframe));
-	if (m->phys == NULL || m->disk == NULL || m->frames == NULL ||
+	if (tlb_index_clone(m, s) != 0 ||
+	    m->phys == NULL || m->disk == NULL || m->frames == NULL ||
 	    m->tlb == NULL || m->procs == NULL || m->rmap == NULL ||
 	    m->recs == NULL || m->pobjs == NULL || m->tfs == NULL) {
 		if (m->recs == NULL)
@@ -384,7 +387,7 @@ machine_bytes(const struct machine *m)
 	    m->nrecchunks * POOL_CHUNK * sizeof(struct rec) +
 	    m->npobjchunks * POOL_CHUNK * sizeof(struct pobj) +
 	    m->ntfchunks * POOL_CHUNK * sizeof(struct tframe) +
-	    m->rmap_cap * sizeof(struct rmap_slot);
+	    m->rmap_cap * sizeof(struct rmap_slot) + tlb_index_bytes(m);
 }
 
 /* Point a machine and its guests at a journal (NULL: none). */

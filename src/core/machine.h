@@ -105,6 +105,17 @@ struct proc {
 				 * frame) + 1, 0 none yet */
 };
 
+/* A TLB entry's links on the CPU's indexes (tlb.c): slot + 1, 0 none;
+ * [0] its key chain, [1] its frame chain, [2] its set's stamp order. */
+struct tlbl {
+	uint32_t next[3], prev[3];
+};
+
+/* More ways than this: probes and victims through indexes, not scans;
+ * more entries than that: a frame's entries found through an index. */
+#define TLB_SCAN_WAYS 8u
+#define TLB_SCAN_ENTRIES 128u
+
 struct tlbe {
 	uint64_t vpn;
 	uint64_t frame;		/* host frame */
@@ -293,6 +304,16 @@ struct machine {
 	struct mem *disk;
 	struct frame *frames;	/* c.frames entries */
 	struct tlbe *tlb;	/* c.tlb entries */
+	/* the TLB's indexes (tlb.c), journaled with it; not state */
+	struct tlbl *tlbl;	/* c.tlb links */
+	uint32_t *tlb_fb;	/* frame buckets: slot + 1 (tlb_fidx) */
+	uint32_t *tlb_kb;	/* key buckets (tlb_indexed) */
+	uint32_t *tlb_lru;	/* per set: head, tail (tlb_indexed) */
+	uint64_t *tlb_vmap;	/* per set: valid ways (tlb_indexed) */
+	uint32_t tlb_fmask, tlb_kmask;
+	unsigned tlb_vwords;	/* words of a set's bitmap */
+	bool tlb_indexed;	/* more than TLB_SCAN_WAYS ways */
+	bool tlb_fidx;		/* more than TLB_SCAN_ENTRIES entries */
 	struct proc *procs;	/* MAX_PROCS */
 	struct rec **recs;	/* chunks of POOL_CHUNK */
 	size_t nrecchunks;
@@ -437,8 +458,12 @@ size_t	 pt_flags_text(const struct machine *, uint64_t entry, bool leaf,
 	    char *, size_t);
 
 /* tlb.c */
-bool	tlb_probe(struct machine *, uint32_t asid, uint64_t vpn,
-	    uint32_t *slot);
+int	tlb_index_new(struct machine *);
+int	tlb_index_clone(struct machine *, const struct machine *);
+void	tlb_index_free(struct machine *);
+size_t	tlb_index_bytes(const struct machine *);
+bool	tlb_probe_index(const struct machine *c, uint32_t asid, uint64_t vpn,
+	    uint32_t vpid, uint32_t *slot);
 uint32_t tlb_fill(struct machine *, uint32_t asid, uint64_t vpn,
 	    uint64_t frame, uint64_t gframe, uint64_t pte_pa, uint8_t w,
 	    uint8_t u, uint8_t nx, uint8_t dirty, bool *evicted,
@@ -455,6 +480,47 @@ tlb_set_of(const struct machine *m, uint64_t vpn)
 	if ((sets & (sets - 1)) == 0)
 		return (unsigned)(vpn & (sets - 1));
 	return (unsigned)(vpn % sets);
+}
+
+/* Is (asid, vpn) in m's TLB (m's VPID)?  *slot gets its entry: the
+ * lowest way of its set that matches.  A small set is compared whole,
+ * with no branch on which way matches (that branch would mispredict on
+ * every other probe); a large one goes through the key index. */
+static inline bool
+tlb_probe(const struct machine *m, uint32_t asid, uint64_t vpn,
+    uint32_t *slot)
+{
+	const struct machine *c = m->cpu;
+	unsigned w, base, hit = 0;
+	const struct tlbe *t;
+
+	if (c->tlb_indexed)
+		return tlb_probe_index(c, asid, vpn, m->vpid, slot);
+	base = tlb_set_of(m, vpn) * c->tlb_ways;
+	t = &c->tlb[base];
+	if (c->tlb_ways > 32) {	/* a set too large for the mask below
+				 * (a test turns the index off) */
+		for (w = 0; w < c->tlb_ways; w++)
+			if (t[w].valid && t[w].vpn == vpn &&
+			    t[w].asid == asid && t[w].vpid == m->vpid) {
+				*slot = base + w;
+				return true;
+			}
+		return false;
+	}
+	for (w = 0; w < c->tlb_ways; w++)
+		hit |= (unsigned)((t[w].valid != 0) & (t[w].vpn == vpn) &
+		    (t[w].asid == asid) & (t[w].vpid == m->vpid)) << w;
+	if (hit == 0)
+		return false;
+#if defined(__GNUC__)
+	w = (unsigned)__builtin_ctz(hit);
+#else
+	for (w = 0; !(hit & 1); w++)
+		hit >>= 1;
+#endif
+	*slot = base + w;
+	return true;
 }
 
 /* os.c */

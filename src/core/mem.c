@@ -1,30 +1,15 @@
 /*
  * mem.c - the sparse byte store: an open-addressing hash table from chunk
  * number (address >> 12) to a heap chunk of 4 KiB, with a small
- * direct-mapped cache of the chunks looked up last.  Little-endian multi-byte reads.  Writes
- * go through the machine (see phys.c), which journals the old bytes
- * before it changes a chunk.
+ * direct-mapped cache of the chunks looked up last (a read that finds
+ * its chunk there is inlined: mem.h).  Little-endian multi-byte reads.
+ * Writes go through the machine (see phys.c), which journals the old
+ * bytes before it changes a chunk.
  */
 #include <stdlib.h>
 #include <string.h>
 
 #include "mem.h"
-
-struct slot {
-	uint64_t key;		/* chunk number + 1; 0 = empty */
-	uint8_t *data;
-};
-
-#define MEM_CACHE 256
-
-struct mem {
-	struct slot *tab;
-	size_t cap;		/* power of two */
-	size_t n;
-	/* a direct-mapped cache of chunks found (mutable even through const
-	 * lookups): a walk touches a few table chunks over and over */
-	struct slot cache[MEM_CACHE];
-};
 
 static size_t
 hash_key(uint64_t k)
@@ -44,7 +29,7 @@ mem_new(void)
 	if (m == NULL)
 		return NULL;
 	m->cap = 64;
-	m->tab = (struct slot *)calloc(m->cap, sizeof *m->tab);
+	m->tab = (struct mem_slot *)calloc(m->cap, sizeof *m->tab);
 	if (m->tab == NULL) {
 		free(m);
 		return NULL;
@@ -65,7 +50,7 @@ mem_free(struct mem *m)
 	free(m);
 }
 
-static struct slot *
+static struct mem_slot *
 find(const struct mem *m, uint64_t key)
 {
 	size_t i, mask = m->cap - 1;
@@ -79,10 +64,10 @@ find(const struct mem *m, uint64_t key)
 static int
 grow(struct mem *m)
 {
-	struct slot *old = m->tab, *s;
+	struct mem_slot *old = m->tab, *s;
 	size_t oldcap = m->cap, i;
 
-	m->tab = (struct slot *)calloc(oldcap * 2, sizeof *m->tab);
+	m->tab = (struct mem_slot *)calloc(oldcap * 2, sizeof *m->tab);
 	if (m->tab == NULL) {
 		m->tab = old;
 		return -1;
@@ -102,10 +87,10 @@ const uint8_t *
 mem_chunk(const struct mem *m, uint64_t addr)
 {
 	uint64_t key = (addr >> MEM_CHUNK_BITS) + 1;
-	struct slot *s;
+	struct mem_slot *s;
 
-	struct slot *c = (struct slot *)(uintptr_t)&m->cache[key & (MEM_CACHE -
-	    1)];
+	struct mem_slot *c = (struct mem_slot *)(uintptr_t)
+	    &m->cache[key & (MEM_CACHE - 1)];
 
 	if (c->key == key)
 		return c->data;
@@ -120,9 +105,9 @@ uint8_t *
 mem_chunk_rw(struct mem *m, uint64_t addr)
 {
 	uint64_t key = (addr >> MEM_CHUNK_BITS) + 1;
-	struct slot *s;
+	struct mem_slot *s;
 
-	struct slot *c = &m->cache[key & (MEM_CACHE - 1)];
+	struct mem_slot *c = &m->cache[key & (MEM_CACHE - 1)];
 
 	if (c->key == key)
 		return c->data;
@@ -143,8 +128,9 @@ mem_chunk_rw(struct mem *m, uint64_t addr)
 	return s->data;
 }
 
+/* mem_read's general case: any size, across chunks. */
 uint64_t
-mem_read(const struct mem *m, uint64_t addr, unsigned size)
+mem_read_slow(const struct mem *m, uint64_t addr, unsigned size)
 {
 	uint64_t off = addr & (MEM_CHUNK - 1), v = 0;
 	const uint8_t *c;
@@ -159,7 +145,7 @@ mem_read(const struct mem *m, uint64_t addr, unsigned size)
 		return v;
 	}
 	for (i = size; i > 0; i--)
-		v = (v << 8) | mem_read(m, addr + i - 1, 1);
+		v = (v << 8) | mem_read_slow(m, addr + i - 1, 1);
 	return v;
 }
 
@@ -214,7 +200,7 @@ mem_clone(const struct mem *src)
 		return NULL;
 	m->cap = src->cap;
 	m->n = src->n;	/* the cache starts empty: it points into src */
-	m->tab = (struct slot *)calloc(m->cap, sizeof *m->tab);
+	m->tab = (struct mem_slot *)calloc(m->cap, sizeof *m->tab);
 	if (m->tab == NULL) {
 		free(m);
 		return NULL;
