@@ -80,95 +80,42 @@ fail() {
 	fi
 }
 
-# 0. The manual pages know every command, key and expect name, and lint
-#    clean (tests/man.sh); skipped when mandoc is not installed.
-if [ -f tests/man.sh ] && command -v mandoc >/dev/null 2>&1; then
-	if bash tests/man.sh "$bin" >"$tmp/out" 2>&1; then
-		passed=$((passed + 1))
-	else
-		fail tests/man.sh "the manual pages and the code disagree" "$tmp/out"
-	fi
-fi
-
-# 0b. compare measures the lecture's point (tests/compare.sh).
-if [ -f tests/compare.sh ]; then
-	if sh tests/compare.sh "$bin" >"$tmp/out" 2>&1; then
-		passed=$((passed + 1))
-	else
-		fail tests/compare.sh "compare's numbers" "$tmp/out"
-	fi
-fi
-
-# 0c. The screen's keys are all in the manual (tests/keys.sh).
-if [ -f tests/keys.sh ]; then
-	if sh tests/keys.sh >"$tmp/out" 2>&1; then
-		passed=$((passed + 1))
-	else
-		fail tests/keys.sh "the key table and man/vmscope.1 KEYS" \
-		    "$tmp/out"
-	fi
-fi
-
-# 0c2. The lessons fit the screen (tests/lessons.sh).
-if [ -f tests/lessons.sh ]; then
-	if sh tests/lessons.sh >"$tmp/out" 2>&1; then
-		passed=$((passed + 1))
-	else
-		fail tests/lessons.sh "the lessons' shape" "$tmp/out"
-	fi
-fi
-
-# 0c3. Where lessons and scenarios are found (tests/list.sh).
-if [ -f tests/list.sh ]; then
-	if sh tests/list.sh "$bin" >"$tmp/out" 2>&1; then
-		passed=$((passed + 1))
-	else
-		fail tests/list.sh "--list and lessons by name" "$tmp/out"
-	fi
-fi
-
-# 0c5. Memory traces: goldens of the three formats, bad lines, stdin, and
-#      real programs' lackey traces against tests/trace-model.c
-#      (tests/trace.sh; it skips the real programs without valgrind).
-if [ -f tests/trace.sh ]; then
-	if UPDATE=$update bash tests/trace.sh "$bin" >"$tmp/out" 2>&1; then
+# script_test SHELL SCRIPT WHAT [ARG]: one test script, a pass or a fail
+# with its output (PASS lines left out); skipped when the script is not
+# there.
+script_test() {
+	[ -f "$2" ] || return 0
+	if UPDATE=$update "$1" "$2" ${4+"$4"} >"$tmp/out" 2>&1; then
 		passed=$((passed + 1))
 		grep '^SKIP\|^updated' "$tmp/out"
 	else
 		grep -v '^PASS' "$tmp/out" >"$tmp/err"
-		fail tests/trace.sh "trace replay" "$tmp/err"
+		fail "$2" "$3" "$tmp/err"
 	fi
-fi
+	return 0
+}
 
-# 0c4. sweep's CSV equals separate runs (tests/sweep.sh).
-if [ -f tests/sweep.sh ]; then
-	if sh tests/sweep.sh "$bin" >"$tmp/out" 2>&1; then
-		passed=$((passed + 1))
-	else
-		fail tests/sweep.sh "sweep against separate runs" "$tmp/out"
-	fi
-fi
-
-# 0d. The screen, driven through tmux (tests/screen.sh; it skips itself
-#     when tmux is missing).
-if [ -f tests/screen.sh ]; then
-	if sh tests/screen.sh "$bin" >"$tmp/out" 2>&1; then
-		passed=$((passed + 1))
-	else
-		grep -v '^PASS' "$tmp/out" >"$tmp/err"
-		fail tests/screen.sh "the screen" "$tmp/err"
-	fi
-fi
-
-# 0e. Generated problems: 100 seeds of each kind check clean and come out
-#     the same every time (tests/generate.sh).
-if [ -f tests/generate.sh ]; then
-	if bash tests/generate.sh "$bin" >"$tmp/out" 2>&1; then
-		passed=$((passed + 1))
-	else
-		fail tests/generate.sh "generated problems" "$tmp/out"
-	fi
-fi
+# 0. The manual pages know every command, key and expect name, and lint
+#    clean (tests/man.sh); skipped when mandoc is not installed.
+command -v mandoc >/dev/null 2>&1 &&
+    script_test bash tests/man.sh "the manual pages and the code disagree" \
+    "$bin"
+# The lecture's point measured by compare; the screen's keys in the
+# manual; the lessons' shape; where lessons and scenarios are found.
+script_test sh tests/compare.sh "compare's numbers" "$bin"
+script_test sh tests/keys.sh "the key table and man/vmscope.1 KEYS"
+script_test sh tests/lessons.sh "the lessons' shape"
+script_test sh tests/list.sh "--list and lessons by name" "$bin"
+# Memory traces: goldens of the three formats, bad lines, stdin, and real
+# programs' lackey traces against tests/trace-model.c (it skips the real
+# programs without valgrind); sweep's CSV against separate runs.
+script_test bash tests/trace.sh "trace replay" "$bin"
+script_test sh tests/sweep.sh "sweep against separate runs" "$bin"
+# The screen, driven through tmux (it skips itself without tmux).
+script_test sh tests/screen.sh "the screen" "$bin"
+# Generated problems: 100 seeds of each kind check clean and come out
+# the same every time.
+script_test bash tests/generate.sh "generated problems" "$bin"
 
 # 1. Every shipped scenario and lesson, and every example, checks clean.
 for f in scenarios/*.scenario lessons/*.lesson tests/examples/*.scenario; do

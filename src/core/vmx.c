@@ -960,13 +960,38 @@ vmx_check(struct engine *e, const struct op *o, struct verr *err)
 	}
 }
 
+/* The exit of a trap or a hypercall into root mode: counted, recorded in
+ * the VMCS (no qualification, no linear or guest-physical address), an
+ * untagged TLB flushed as on every exit. */
+static void
+trap_exit(struct machine *m, struct machine *g, struct event *ev,
+    unsigned reason, unsigned err)
+{
+	int k = exit_index(reason);
+
+	m->r.exits++;
+	m->r.exits_by[k]++;
+	m->r.cmd_exit = (uint8_t)(k + 1);
+	J(g, &g->vmcs, sizeof g->vmcs);
+	g->vmcs.exit_valid = 1;
+	g->vmcs.exit_reason = reason;
+	g->vmcs.exit_qual = 0;
+	if (reason == EXIT_EXCEPTION)
+		g->vmcs.exit_err = err;
+	g->vmcs.gla_valid = g->vmcs.gpa_valid = 0;
+	m->r.mode = MODE_ROOT;
+	if (untagged(g)) {
+		ev->f = tlb_flush_all(g);
+		ev->flags = EVF_FREE;
+	}
+}
+
 /* A pv guest's page-table updates: one VMCALL (Xen's mmu_update) for
  * the batch - the exit, the VMM validating and applying it, the entry. */
 static void
 step_hypercall(struct engine *e, struct machine *g, struct event *ev)
 {
 	struct machine *m = e->m;
-	int k;
 
 	switch (m->r.tphase) {
 	case 0:
@@ -976,20 +1001,7 @@ step_hypercall(struct engine *e, struct machine *g, struct event *ev)
 		ev->level = 2;			/* a hypercall batch */
 		ev->e = m->r.batch;
 		ev->cycles = m->c.cost[COST_HYPERCALL];
-		m->r.exits++;
-		k = exit_index(EXIT_VMCALL);
-		m->r.exits_by[k]++;
-		m->r.cmd_exit = (uint8_t)(k + 1);
-		J(g, &g->vmcs, sizeof g->vmcs);
-		g->vmcs.exit_valid = 1;
-		g->vmcs.exit_reason = EXIT_VMCALL;
-		g->vmcs.exit_qual = 0;
-		g->vmcs.gla_valid = g->vmcs.gpa_valid = 0;
-		m->r.mode = MODE_ROOT;
-		if (untagged(g)) {	/* as every exit */
-			ev->f = tlb_flush_all(g);
-			ev->flags = EVF_FREE;
-		}
+		trap_exit(m, g, ev, EXIT_VMCALL, 0);
 		m->r.tphase = 1;
 		break;
 	case 1:
@@ -1018,7 +1030,6 @@ vmx_step_trap(struct engine *e, struct event *ev)
 	struct machine *m = e->m, *g = m->vms[m->r.guest - 1];
 	uint64_t gpa = m->r.qlen ? m->r.trapq[0] : NONE64;
 	uint32_t i;
-	int k;
 
 	ev->op = m->r.op > 0 && !m->r.busy ? m->r.op - 1 : m->r.op;
 	if (m->r.tphase == 0)
@@ -1038,23 +1049,8 @@ vmx_step_trap(struct engine *e, struct event *ev)
 		ev->cycles = m->c.cost[COST_EXIT];
 		if (g->cpumode != CPU_VTX)
 			ev->flags = EVF_MATCH;
-		else {
-			m->r.exits++;
-			k = exit_index(EXIT_EXCEPTION);
-			m->r.exits_by[k]++;
-			m->r.cmd_exit = (uint8_t)(k + 1);
-			J(g, &g->vmcs, sizeof g->vmcs);
-			g->vmcs.exit_valid = 1;
-			g->vmcs.exit_reason = EXIT_EXCEPTION;
-			g->vmcs.exit_qual = 0;
-			g->vmcs.exit_err = 3;
-			g->vmcs.gla_valid = g->vmcs.gpa_valid = 0;
-			m->r.mode = MODE_ROOT;
-			if (untagged(g)) {
-				ev->f = tlb_flush_all(g);
-				ev->flags = EVF_FREE;
-			}
-		}
+		else
+			trap_exit(m, g, ev, EXIT_EXCEPTION, 3);
 		m->r.tphase = 1;
 		break;
 	case 1:
