@@ -4,8 +4,10 @@
  * buffer (as a streaming trace reader would: memory does not grow with
  * the file) and parses every `read VA` and `write VA VALUE` line of a
  * scenario, or `r VA`, `w VA`, `x VA` line of a plain trace (the word,
- * the address, the optional value), summing them so that nothing is
- * optimized away, and does nothing else.
+ * the address, the optional value), or `I  ADDR,SIZE`, ` L ADDR,SIZE`,
+ * ` S ...`, ` M ...` line of a valgrind lackey trace (M counts twice, a
+ * read then a write), summing them so that nothing is optimized away,
+ * and does nothing else.
  *
  * Usage: parse FILE
  * Prints one line: references, seconds (reading and parsing), references
@@ -41,11 +43,39 @@ number(const char **pp, const char *end)
 	return v;
 }
 
+/* Hex digits at p (lackey's addresses have no 0x). */
+static uint64_t
+hexnum(const char **pp, const char *end)
+{
+	const char *p = *pp;
+	uint64_t v = 0;
+	int d;
+
+	for (; p < end && (d = hexval((unsigned char)*p)) >= 0; p++)
+		v = (v << 4) | (uint64_t)d;
+	*pp = p;
+	return v;
+}
+
 /* One line [p, eol): adds to *sum, counts a reference in *refs. */
 static void
 line(const char *p, const char *eol, uint64_t *sum, uint64_t *refs)
 {
-	if (eol - p > 5 && memcmp(p, "read ", 5) == 0) {
+	if (eol - p > 3 && (p[0] == 'I' || p[0] == ' ') && p[2] == ' ' &&
+	    (p[1] == ' ' || p[1] == 'L' || p[1] == 'S' || p[1] == 'M')) {
+		/* lackey: "I  ADDR,SIZE" or " K ADDR,SIZE" */
+		char k = p[0] == 'I' ? 'I' : p[1];
+
+		p += 3;
+		while (p < eol && *p == ' ')
+			p++;
+		*sum += hexnum(&p, eol) + (unsigned char)k;
+		if (p < eol && *p == ',') {
+			p++;
+			*sum += number(&p, eol);
+		}
+		*refs += k == 'M' ? 2 : 1;
+	} else if (eol - p > 5 && memcmp(p, "read ", 5) == 0) {
 		p += 5;
 		*sum += number(&p, eol);
 		(*refs)++;

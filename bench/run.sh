@@ -232,8 +232,8 @@ echo "the screen (drawn to a terminal that goes nowhere):"
 # only).  The same references as a plain trace ("r ADDRESS", "w
 # ADDRESS"), replayed by $VMSCOPE --trace on the machine of the
 # scenario; the floor is bench/parse.c on the same file.
-# (Place for more: a lackey trace of a real program made on the spot,
-# once bench/parse.c reads lackey lines.)
+# Then a lackey trace of a real program made on the spot (valgrind
+# --tool=lackey on ls -lR of the source tree), when valgrind is there.
 echo
 echo "trace replay ($VMSCOPE --trace, statistics only) against the bare parse loop:"
 if ! "$VMSCOPE" --help 2>&1 | grep -q -- '--trace'; then
@@ -254,6 +254,25 @@ else
 		printf '  %-30s %10s %11s\n' "ratio --trace / floor" "" \
 			"$(ratio "$BEST" "$tfloor")"
 	done
+fi
+if "$VMSCOPE" --help 2>&1 | grep -q -- '--trace' &&
+    command -v valgrind >/dev/null 2>&1; then
+	lk=$BENCH_DIR/ls.lackey
+	valgrind --tool=lackey --trace-mem=yes ls -lR src >/dev/null 2>"$lk" ||
+	    fail "valgrind --tool=lackey failed"
+	echo
+	echo "a real program: valgrind --tool=lackey --trace-mem=yes ls -lR src:"
+	head_row
+	best $RUNS "$BENCH_DIR/parse" "$lk"
+	tfloor=$BEST
+	n=$("$BENCH_DIR/parse" "$lk" | sed 's/.*refs=\([0-9]*\).*/\1/')
+	row "parse only (floor)" "$n" "$BEST" "$BEST_KIB"
+	best $RUNS "$VMSCOPE" --trace "$lk"
+	row "vmscope --trace ($RUNS runs)" "$n" "$BEST" "$BEST_KIB"
+	printf '  %-30s %10s %11s\n' "ratio --trace / floor" "" \
+		"$(ratio "$BEST" "$tfloor")"
+	"$VMSCOPE" --trace "$lk" | sed 's/^/  /'
+	rm -f "$lk"
 fi
 echo
 echo "bench: figures only; nothing above is asserted."
