@@ -130,6 +130,8 @@ usage(FILE *fp)
 	    "and stdout are\n"
 	    "terminals; otherwise it runs FILE, or the commands read from "
 	    "stdin, as --batch.\n"
+	    "A FILE that does not exist may name a lesson: vmscope 3, vmscope "
+	    "02-policies.\n"
 	    "Each FILE runs on a fresh machine.  Exit status: 0 ok, 1 a failed "
 	    "expect,\n"
 	    "2 bad input or usage.\n"
