@@ -39,6 +39,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "core/engine.h"
+
 #define NREG		8
 #define REG_PAGES	65536u		/* pages per region (one map line) */
 #define PAGE		4096u
@@ -54,17 +56,10 @@
 
 static uint64_t rng_state = SEED;
 
-/* splitmix64 */
 static uint64_t
 rnd(void)
 {
-	uint64_t z;
-
-	rng_state += 0x9E3779B97F4A7C15ull;
-	z = rng_state;
-	z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
-	z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
-	return z ^ (z >> 31);
+	return engine_splitmix(&rng_state);
 }
 
 static uint64_t

@@ -316,6 +316,11 @@ struct engine_stats {
 };
 void	engine_stats(const struct engine *, struct engine_stats *);
 
+/* splitmix64: the next number of the sequence seeded by *state (the
+ * generator of the random policies, of generated problems, of tests and
+ * benches: the same numbers on every machine). */
+uint64_t engine_splitmix(uint64_t *state);
+
 /* A fingerprint of the whole machine state (tests of back). */
 uint64_t engine_state_hash(const struct engine *);
 

@@ -146,16 +146,22 @@ rmap_put(struct machine *m, uint32_t proc, uint64_t vpn, uint32_t rec)
 /* splitmix64: the seeded generator of policy=random and tlb.policy=random
  * (documented in vmscope-scenario(5)). */
 uint64_t
-rng_next(struct machine *m)
+engine_splitmix(uint64_t *state)
 {
 	uint64_t z;
 
-	J(m, &m->r.rng, sizeof m->r.rng);
-	m->r.rng += 0x9E3779B97F4A7C15ULL;
-	z = m->r.rng;
+	*state += 0x9E3779B97F4A7C15ULL;
+	z = *state;
 	z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
 	z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
 	return z ^ (z >> 31);
+}
+
+uint64_t
+rng_next(struct machine *m)
+{
+	J(m, &m->r.rng, sizeof m->r.rng);
+	return engine_splitmix(&m->r.rng);
 }
 
 static void

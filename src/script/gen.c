@@ -196,13 +196,7 @@ static void	gen_write_sheet(const struct gen *, struct strbuf *, bool);
 static uint64_t
 gen_next(struct gen *g)
 {
-	uint64_t z;
-
-	g->rng += 0x9e3779b97f4a7c15ull;
-	z = g->rng;
-	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ull;
-	z = (z ^ (z >> 27)) * 0x94d049bb133111ebull;
-	return (z ^ (z >> 31));
+	return (engine_splitmix(&g->rng));
 }
 
 /* A number from lo to hi, both included (lo if hi < lo). */

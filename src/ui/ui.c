@@ -29,7 +29,6 @@
 #include <readline/history.h>
 
 #include "core/engine.h"
-#include "script/builtin.h"
 #include "script/cmd.h"
 #include "script/gen.h"
 #include "script/keys.h"

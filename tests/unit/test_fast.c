@@ -152,13 +152,7 @@ static uint64_t rng;
 static uint64_t
 rnd(void)
 {
-	uint64_t z;
-
-	rng += 0x9E3779B97F4A7C15ull;
-	z = rng;
-	z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
-	z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
-	return z ^ (z >> 31);
+	return engine_splitmix(&rng);
 }
 
 static uint64_t
