@@ -340,9 +340,14 @@ check_access(struct machine *m, const struct op *o, struct verr *err)
 		    o->size == 1 ? "" : "s");
 	vpn = (o->va & m->va_mask) >> m->c.page_bits;
 	p = m->r.cur - 1;
-	if (m->procs[p].anon && !o->kernel && os_lookup(m, p, vpn) == NONE32 &&
+	/* An anon process's first touch of a page maps it: room for its
+	 * tables.  When the room left would hold a whole new path, the
+	 * page need not be looked up (the per-reference path of a trace). */
+	if (m->procs[p].anon && !o->kernel && (os_tframes_left(m) <
+	    m->levels || pool_reserve(m, 1, 1, m->levels) != 0) &&
+	    os_lookup(m, p, vpn) == NONE32 &&
 	    check_tables(m, cmd, p, vpn, 1, err) != 0)
-		return -1;	/* its first touch maps it: room for tables */
+		return -1;
 	if (m->c.policy == POL_OPT && (o->fidx == OP_NO_FUTURE ||
 	    o->fidx >= m->nfuture))
 		return verr_set(err, NULL, "%s: policy=opt needs the future, "

@@ -33,6 +33,7 @@ struct engine {
 	const char **names;
 	size_t nnames;
 	uint32_t *fname;
+	uint32_t *nxt;		/* policy=opt: next use of each access */
 	bool fast_idle;		/* the last call was an access the fast path
 				 * ran to its end (fast.c): the machine is
 				 * still as it left it */

@@ -281,6 +281,8 @@ data:
 			fr->dirty = 1;
 		if (m->c.policy == POL_LRU && m->r.tail != f + 1)
 			os_list_touch(m, f);
+		else if (m->c.policy == POL_OPT)
+			os_opt_used(m, f, o->fidx);
 	}
 	l->pa = pa;
 	l->gpa = m->r.gpa | l->offset;

@@ -54,7 +54,11 @@ struct frame {			/* one pool frame */
 	uint32_t pobj;		/* page object + 1; 0 = free */
 	uint32_t prev, next;	/* FIFO/LRU order: frame + 1, 0 = none */
 	uint8_t use, dirty;
-	uint8_t pad[6];
+	uint8_t pad[2];
+	uint32_t nu;		/* OPT: the page's next use, as the access
+				 * that last completed on it knew it: its
+				 * index in the future + 1, NONE32 never,
+				 * 0 not known (os.c opt_victim) */
 };
 
 enum tframe_kind { TF_TABLE, TF_ANCHOR, TF_IPT, TF_GUEST, TF_EPT,
@@ -223,7 +227,9 @@ struct regs {
 	uint8_t tkind;		/* 0 a write-protect trap, 1 a hypercall */
 	uint8_t pf_reflected;	/* this access's #PF exited already */
 	uint8_t batch_bad;	/* pv: updates the VMM refuses */
-	uint8_t pad5[3];
+	uint8_t shared;		/* a page object has had two mappers (OPT
+				 * then looks ahead the long way) */
+	uint8_t pad5[2];
 	uint32_t ntraps;	/* trapped writes waiting (the first qlen
 				 * queued, the rest resynchronised all at
 				 * once) */
@@ -332,6 +338,10 @@ struct machine {
 	const char **names;	/* distinct process names in the future */
 	size_t nnames;
 	uint32_t *fname;	/* name index of each future access */
+	const uint32_t *nxt;	/* policy=opt: each future access's next
+				 * access of the same page (same machine
+				 * line, process name and page), NONE32
+				 * none; owned by the engine */
 
 	uint64_t *scratch;	/* OPT's look-ahead marks, one per pool
 				 * frame; not state (never journaled) */
@@ -542,6 +552,7 @@ uint64_t os_lowest_free(struct machine *);
 void	os_frame_take(struct machine *, uint64_t f, uint32_t pobj);
 void	os_frame_release(struct machine *, uint64_t f);
 void	os_list_touch(struct machine *, uint64_t f);
+void	os_opt_used(struct machine *, uint64_t f, uint32_t fidx);
 uint64_t os_choose_victim(struct machine *, uint64_t *cleared,
 	    uint64_t fidx);
 uint64_t os_invalidate_mappers(struct machine *, uint32_t pobj,

@@ -846,6 +846,7 @@ step_data(struct engine *e, const struct op *o, struct event *ev)
 				fr->dirty = 1;
 		}
 		os_list_touch(x, f);
+		os_opt_used(x, f, o->fidx);
 	}
 	m->r.last.pa = pa;
 	m->r.last.gpa = m->r.gpa | m->r.last.offset;

@@ -36,8 +36,10 @@
  * allocated and nothing formatted per reference.  The exception is
  * policy=opt, whose choice needs the future: the whole trace is read first
  * into an array of struct future_ref (and a byte of kind each), given to
- * engine_new_future(), then replayed; the statistics say how much memory
- * that took.
+ * engine_new_future() (which gives every reference its next use in one
+ * pass from the end: OPT's victim is then a scan of the frames, not of
+ * the future), then replayed; the statistics say how much memory that
+ * took.
  *
  * The replay runs on a fresh machine of the settings given, in one process
  * named "trace" made with anon (every page valid, zero-filled on its first
@@ -953,6 +955,15 @@ trace_read(struct trace_run *t, struct trace_in *in)
 
 /* The report. */
 
+/* policy=opt: the bytes the trace held (each reference, its kind) and
+ * the engine's tables of it (its next use, its process). */
+static uint64_t
+trace_opt_bytes(const struct trace_run *t)
+{
+	return (uint64_t)t->capfut * (sizeof *t->fut + 1) +
+	    engine_future_bytes(t->e);
+}
+
 /* "4K" for 4096: the machine line. */
 static void
 trace_size(char *buf, size_t size, uint64_t v)
@@ -1148,10 +1159,10 @@ trace_text(const struct trace_run *t, const struct engine_stats *st)
 		    t->firstbad);
 	}
 	if (t->opt) {
-		n = (uint64_t)t->capfut * (sizeof *t->fut + 1) +
-		    (uint64_t)t->nfut * sizeof(uint32_t);
-		trace_put(k, "OPT future   %zu references held in memory for "
-		    "policy=opt: %" PRIu64 " bytes (%.1f MiB)", t->nfut, n,
+		n = trace_opt_bytes(t);
+		trace_put(k, "OPT future   %zu references and their next uses "
+		    "held in memory for policy=opt: %" PRIu64 " bytes (%.1f "
+		    "MiB)", t->nfut, n,
 		    (double)n / 1048576.0);
 	}
 }
@@ -1169,8 +1180,7 @@ trace_csv(const struct trace_run *t, const struct engine_stats *st)
 	trace_describe(t->c, mach, sizeof mach);
 	trace_quote(quoted, sizeof quoted, mach, false);
 	if (t->opt)
-		opt = (uint64_t)t->capfut * (sizeof *t->fut + 1) +
-		    (uint64_t)t->nfut * sizeof(uint32_t);
+		opt = trace_opt_bytes(t);
 	trace_put(k, "trace,format,machine,lines,references,reads,writes,"
 	    "fetches,tlb_hits,tlb_misses,tlb_hit_rate,pt_refs,"
 	    "pt_refs_per_reference,faults,writebacks,cycles,"
@@ -1248,8 +1258,7 @@ trace_json(const struct trace_run *t, const struct engine_stats *st)
 	}
 	if (t->opt)
 		trace_put(k, "  \"opt_bytes\": %" PRIu64 ",",
-		    (uint64_t)t->capfut * (sizeof *t->fut + 1) +
-		    (uint64_t)t->nfut * sizeof(uint32_t));
+		    trace_opt_bytes(t));
 	trace_put(k, "  \"working_set\": {");
 	trace_put(k, "    \"interval\": %" PRIu64 ",", w->interval);
 	trace_put(k, "    \"intervals\": %zu,", w->n);
