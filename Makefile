@@ -73,7 +73,9 @@ endif
 # searched after the current directory's (src/script/shelf.c).
 VMSCOPE_CPPFLAGS = -D_POSIX_C_SOURCE=200809L -Isrc \
 	-DVMSCOPE_DATADIR='"$(pkgdatadir)"'
-VMSCOPE_CFLAGS   = -std=c11 $(VMSCOPE_CPPFLAGS) $(CPPFLAGS) $(WARNINGS) $(CFLAGS)
+# -pthread: a trace's reader runs in a thread of its own (src/script/trace.c).
+VMSCOPE_CFLAGS   = -std=c11 -pthread $(VMSCOPE_CPPFLAGS) $(CPPFLAGS) $(WARNINGS) $(CFLAGS)
+THREAD_LIBS      = -pthread
 DEPFLAGS         = -MMD -MP
 
 # Sanitizer build: comes after CFLAGS, so its -O1 wins.
@@ -281,7 +283,7 @@ $(LIB): $(LIB_OBJS) $(BUILTIN_OBJ)
 
 $(BIN): $(MAIN_OBJ) $(LIB)
 	$(say) LD $@
-	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(UI_LIBS) $(LDLIBS)
+	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(UI_LIBS) $(THREAD_LIBS) $(LDLIBS)
 
 $(UNIT_OBJS) $(HELP_OBJS): build/tests/%.o: tests/unit/%.c build/cflags
 	$(need_cmocka)
@@ -291,7 +293,7 @@ $(UNIT_OBJS) $(HELP_OBJS): build/tests/%.o: tests/unit/%.c build/cflags
 
 $(UNIT_BINS): %: %.o $(HELP_OBJS) $(LIB)
 	$(say) LD $@
-	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(CMOCKA_LIBS) $(LDLIBS)
+	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(CMOCKA_LIBS) $(THREAD_LIBS) $(LDLIBS)
 
 # Benchmarks: the normal (-O2, no sanitizer) library.
 $(BENCH_OBJS): build/bench/%.o: bench/%.c build/cflags
@@ -301,7 +303,7 @@ $(BENCH_OBJS): build/bench/%.o: bench/%.c build/cflags
 
 $(BENCH_BINS): %: %.o $(LIB)
 	$(say) LD $@
-	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(THREAD_LIBS) $(LDLIBS)
 
 # ---------------------------------------------------------------------------
 # Sanitizer build (build/asan/)
@@ -326,7 +328,7 @@ $(ASAN_LIB): $(ASAN_LIB_OBJS) $(ASAN_BUILTIN_OBJ)
 
 $(ASAN_BIN): $(ASAN_MAIN_OBJ) $(ASAN_LIB)
 	$(say) LD $@
-	$(Q)$(CC) $(ASAN_FLAGS) $(LDFLAGS) -o $@ $^ $(UI_LIBS) $(LDLIBS)
+	$(Q)$(CC) $(ASAN_FLAGS) $(LDFLAGS) -o $@ $^ $(UI_LIBS) $(THREAD_LIBS) $(LDLIBS)
 
 $(ASAN_UNIT_OBJS) $(ASAN_HELP_OBJS): build/asan/tests/%.o: tests/unit/%.c build/asan/cflags
 	$(need_cmocka)
@@ -336,7 +338,7 @@ $(ASAN_UNIT_OBJS) $(ASAN_HELP_OBJS): build/asan/tests/%.o: tests/unit/%.c build/
 
 $(ASAN_UNIT_BINS): %: %.o $(ASAN_HELP_OBJS) $(ASAN_LIB)
 	$(say) LD $@
-	$(Q)$(CC) $(ASAN_FLAGS) $(LDFLAGS) -o $@ $^ $(CMOCKA_LIBS) $(LDLIBS)
+	$(Q)$(CC) $(ASAN_FLAGS) $(LDFLAGS) -o $@ $^ $(CMOCKA_LIBS) $(THREAD_LIBS) $(LDLIBS)
 
 # ---------------------------------------------------------------------------
 # Install: the binary, and man pages, lessons and scenarios where present.

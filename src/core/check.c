@@ -344,7 +344,8 @@ check_access(struct machine *m, const struct op *o, struct verr *err)
 	 * tables.  When the room left would hold a whole new path, the
 	 * page need not be looked up (the per-reference path of a trace). */
 	if (m->procs[p].anon && !o->kernel && (os_tframes_left(m) <
-	    m->levels || pool_reserve(m, 1, 1, m->levels) != 0) &&
+	    m->levels || (!pool_has_room(m, 1, 1, m->levels) &&
+	    pool_reserve(m, 1, 1, m->levels) != 0)) &&
 	    os_lookup(m, p, vpn) == NONE32 &&
 	    check_tables(m, cmd, p, vpn, 1, err) != 0)
 		return -1;

@@ -391,6 +391,16 @@ struct tframe	*tframe_at(const struct machine *, uint64_t frame);
 int		 pool_reserve(struct machine *, uint32_t nrec, uint32_t npobj,
 		    uint64_t ntframes);
 uint32_t	 rmap_find(const struct machine *, uint32_t proc, uint64_t vpn);
+
+/* Does pool_reserve() have nothing to do for these? */
+static inline bool
+pool_has_room(const struct machine *m, uint32_t nrec, uint32_t npobj,
+    uint64_t ntf)
+{
+	return (size_t)m->r.nrecs + nrec <= m->nrecchunks * POOL_CHUNK &&
+	    (size_t)m->r.npobjs + npobj <= m->npobjchunks * POOL_CHUNK &&
+	    m->r.ntframes + ntf <= (uint64_t)m->ntfchunks * POOL_CHUNK;
+}
 int		 rmap_put(struct machine *, uint32_t proc, uint64_t vpn,
 		    uint32_t rec);
 uint64_t	 rng_next(struct machine *);
