@@ -141,10 +141,11 @@ check_tables(struct machine *m, const char *cmd, uint32_t proc, uint64_t vpn,
 
 	if (need > os_tframes_left(m))
 		return verr_set(err, NULL, "%s: the page tables need %llu more "
-		    "frames, but only %llu are left above the pool of %llu "
+		    "frame%s, but only %llu %s left above the pool of %llu "
 		    "frames (pa=%u): give a larger pa or fewer frames", cmd,
-		    (unsigned long long)need,
+		    (unsigned long long)need, need == 1 ? "" : "s",
 		    (unsigned long long)os_tframes_left(m),
+		    os_tframes_left(m) == 1 ? "is" : "are",
 		    (unsigned long long)m->c.frames, m->c.pa);
 	if (pool_reserve(m, (uint32_t)pages, (uint32_t)pages, need) != 0)
 		return verr_set(err, NULL, "%s: out of memory", cmd);
