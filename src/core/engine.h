@@ -316,6 +316,7 @@ size_t	engine_list(const struct engine *, const char *what,
 struct engine_stats {
 	uint64_t accesses, tlb_hits, tlb_misses, refs, faults, writebacks;
 	uint64_t exits, cycles;
+	uint64_t reads, writes, fetches;	/* the accesses by kind */
 	uint64_t exits_by[16];	/* in the order of engine_exit_names */
 };
 void	engine_stats(const struct engine *, struct engine_stats *);

@@ -344,6 +344,7 @@ fast_access(struct engine *e, const struct op *o)
 	m->r.accesses++;
 	m->r.acc = (uint8_t)(o->kind == OP_WRITE ? ACC_WRITE :
 	    o->kind == OP_EXEC ? ACC_EXEC : ACC_READ);
+	m->r.by_acc[m->r.acc]++;
 	m->r.pf_reflected = 0;
 	m->r.rw = m->r.ru = 1;
 	m->r.rnx = 0;

@@ -212,6 +212,7 @@ struct regs {
 	uint64_t pos;
 	uint64_t accesses, tlb_hits, tlb_misses, faults, writebacks, exits;
 	uint64_t cycles, refs_total;
+	uint64_t by_acc[3];	/* accesses by enum acc_kind */
 	uint64_t pf_code;	/* last #PF error code */
 	uint8_t pf_valid;
 	uint8_t busy;		/* an op is in progress */

@@ -158,6 +158,7 @@ run_new(enum run_mode mode, unsigned flags, struct verr *ve)
 	s->err.fn = run_stderr;
 	s->keep = mode == RUN_BATCH;
 	sb_init(&s->transcript);
+	sb_init(&s->trace_report);
 	if (run_default(s, ve) != 0) {
 		free(s);
 		return (NULL);
@@ -173,6 +174,7 @@ run_free(struct session *s)
 	engine_free(s->engine);
 	run_forget(s);
 	free(s->sweep_pts);
+	sb_free(&s->trace_report);
 	run_frame_free(s->input);
 	sb_free(&s->transcript);
 	free(s);

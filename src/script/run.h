@@ -87,6 +87,11 @@ struct session {
 	size_t		 sweep_n;
 	char		 sweep_key[32];
 
+	struct strbuf	 trace_report;	/* the last trace command's report,
+					 * a line each (with a screen: it
+					 * shows it) */
+	unsigned	 trace_count;	/* trace commands that reported */
+
 	int		 status;	/* worst so far: 0, 1 or 2 */
 	int		 fstatus;	/* worst in the current file */
 	bool		 quit;		/* quit was given: stop reading */

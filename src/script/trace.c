@@ -1775,6 +1775,7 @@ trace_cmd_parse(const struct cmd_entry *ce, const struct lex_line *l,
 struct trace_cmd_sink {
 	struct session	*s;
 	unsigned	 col;
+	struct strbuf	 report;	/* with a screen: kept for it */
 };
 
 static void
@@ -1783,6 +1784,8 @@ trace_cmd_out(void *arg, const char *line, size_t len)
 	struct trace_cmd_sink *k = (struct trace_cmd_sink *)arg;
 
 	run_out(k->s, "  %.*s", (int)len, line);
+	if (k->s->screen)
+		sb_printf(&k->report, "%.*s\n", (int)len, line);
 }
 
 static void
@@ -1834,12 +1837,21 @@ trace_cmd_exec(struct session *s, const struct cmd_parsed *p)
 	o.progress = !s->screen && isatty(STDERR_FILENO);
 	sink.s = s;
 	sink.col = p->namecol;
+	sb_init(&sink.report);
 	o.out.fn = trace_cmd_out;
 	o.out.arg = &sink;
 	o.err.fn = trace_cmd_err;
 	o.err.arg = &sink;
-	if (trace_replay(engine_config(s->engine), &o) == 0)
+	if (trace_replay(engine_config(s->engine), &o) == 0) {
 		r = 0;
+		if (s->screen && !sink.report.failed) {
+			sb_free(&s->trace_report);
+			s->trace_report = sink.report;
+			sb_init(&sink.report);
+			s->trace_count++;
+		}
+	}
+	sb_free(&sink.report);
 	free(path);
 	free(name);
 	return (r);

@@ -90,6 +90,8 @@ static struct {
 
 	char *log[LOG_MAX];	/* a ring */
 	size_t loghead, nlog, scroll;
+	bool tracev;		/* the last trace's statistics are shown
+				 * (trace_stats_from) */
 	bool chart;		/* the last sweep is charted in place of the
 				 * walk until the next step */
 	struct wline walk[WALK_MAX];
@@ -515,7 +517,7 @@ draw_text(enum pane p, const char *title, const char *text, size_t skip)
 			wattroff(w, A_REVERSE);
 			continue;
 		}
-		if (p == P_TLB || p == P_CHART)	/* tables: clipped */
+		if (p == P_TLB || (p == P_CHART && U.chart))	/* tables */
 			put_line(w, y++, line);
 		else
 			y += wrap_line(w, y, h, line, true);
@@ -911,6 +913,7 @@ draw_keybar(void)
 
 static void draw_cmd(void);
 static void draw_chart(void);
+static const char *trace_figures(void);
 static void layout(void);
 static int narr_want(void);
 
@@ -937,7 +940,11 @@ draw_all(void)
 	draw_show(P_PT, "pt", "page table");
 	draw_show(P_FRAMES, "frames", "physical memory");
 	draw_show(P_VMX, "vmcs", "VMX");
-	draw_show(P_STATS, "stats", "statistics");
+	if (U.tracev)
+		draw_text(P_STATS, "the trace (F10: the machine again)",
+		    trace_figures(), 0);
+	else
+		draw_show(P_STATS, "stats", "statistics");
 	draw_show(P_DISK, "disk", "disk");
 	draw_chart();
 	draw_narr();
@@ -1034,7 +1041,7 @@ layout(void)
 		w1 = 40;
 	w2 = COLS >= 160 ? COLS * 4 / 10 : COLS - w1;
 	pane_set(P_TLB, mid1, w1, 4, 0);
-	if (U.chart)
+	if (U.chart || (U.tracev && mid2 == 0))
 		pane_set(P_CHART, mid1, w2, 4, w1);
 	else
 		pane_set(P_WALK, mid1, w2, 4, w1);
@@ -1572,9 +1579,10 @@ advance(void)
 	uint64_t pos0;
 	size_t nlog0;
 
-	if (U.log_peek || (U.chart && U.zoom < 0)) {
+	if (U.log_peek || ((U.chart || U.tracev) && U.zoom < 0)) {
 		U.log_peek = false;	/* the narration comes back */
 		U.chart = false;	/* and the walk */
+		U.tracev = false;	/* and the machine's statistics */
 		layout();
 	}
 	if (quiz_pending()) {
@@ -1704,6 +1712,36 @@ sweep_chart_from(const char *line)
 	if (U.s->sweep_pts == NULL || U.s->sweep_pts == before)
 		return;		/* an error: the log says it */
 	U.chart = true;
+	U.tracev = false;
+	layout();
+}
+
+/* The last trace's figures, from its references on (its name and
+ * machine are in the log above). */
+static const char *
+trace_figures(void)
+{
+	const char *s = U.s->trace_report.s, *r;
+
+	if (s == NULL)
+		return "";
+	r = strstr(s, "\nreferences");
+	return r != NULL ? r + 1 : s;
+}
+
+/* A trace: run as any command (its report goes to the log); then its
+ * statistics take the statistics pane, or below 40 lines, where there
+ * is none, the walk's place, until the next step. */
+static void
+trace_stats_from(const char *line)
+{
+	unsigned before = U.s->trace_count;
+
+	session_line(line);
+	if (U.s->trace_count == before)
+		return;		/* an error: the log says it */
+	U.tracev = true;
+	U.chart = false;
 	layout();
 }
 
@@ -1721,6 +1759,11 @@ draw_chart(void)
 	struct strbuf b;
 	int barw;
 
+	if (w != NULL && !U.chart && U.tracev) {
+		draw_text(P_CHART, "the trace (F10: the walk again)",
+		    trace_figures(), 0);
+		return;
+	}
 	if (w == NULL || U.s->sweep_pts == NULL)
 		return;
 	barw = getmaxx(w) - 2 - 4 - 12 - 12;
@@ -1925,6 +1968,10 @@ run_typed(const char *line)
 	}
 	if (strcmp(word, "sweep") == 0) {
 		sweep_chart_from(line);
+		return;
+	}
+	if (strcmp(word, "trace") == 0) {
+		trace_stats_from(line);
 		return;
 	}
 	if (strcmp(word, "generate") == 0 && !U.fromfile) {
