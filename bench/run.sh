@@ -263,7 +263,7 @@ else
 			# OPT: the trace read whole, each reference's next use
 			# made in one backward pass, then the replay
 			best 1 "$VMSCOPE" --trace "$trace" --machine \
-				"$MACHINE policy=opt" --stats
+				"${MACHINE/policy=clock/policy=opt}" --stats
 			row "vmscope --trace, policy=opt" "$n" "$BEST" "$BEST_KIB"
 			sed -n 's/^OPT future  */  (OPT: /p' "$out" | sed 's/$/)/'
 		fi
