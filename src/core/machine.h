@@ -383,6 +383,7 @@ int		 pool_reserve(struct machine *, uint32_t nrec, uint32_t npobj,
 uint32_t	 rmap_find(const struct machine *, uint32_t proc, uint64_t vpn);
 int		 rmap_put(struct machine *, uint32_t proc, uint64_t vpn,
 		    uint32_t rec);
+void		 rmap_rebuild(struct machine *);
 uint64_t	 rng_next(struct machine *);
 
 /* phys.c: journaled memory writes */
