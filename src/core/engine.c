@@ -402,9 +402,7 @@ engine_submit(struct engine *e, const struct op *o, struct verr *err)
 	finish_op(e);
 	if (op_check(e, o, err) != 0)
 		return -1;
-#ifdef VMSCOPE_CHECK
-	inv_submitted(e, o);
-#endif
+	inv_submitted(e, o);	/* what inv_check then leaves out */
 	if (e->m->r.op < e->nops) {
 		while (e->nops > e->m->r.op)
 			free((void *)(uintptr_t)e->ops[--e->nops].bytes);

@@ -46,8 +46,11 @@ struct inv_snap {
 	bool idle;		/* the engine was idle (a fast access) */
 };
 
-/* ---- the hooks (engine.c, with -DVMSCOPE_CHECK only) ---- */
+/* engine_submit tells every operation (in every build: a poke or a
+ * root= image is remembered for inv_check; a flag, off the fast path). */
 void	inv_submitted(struct engine *, const struct op *);
+
+/* ---- the hooks (engine.c, with -DVMSCOPE_CHECK only) ---- */
 void	inv_before(const struct engine *, struct inv_snap *);
 void	inv_after_step(struct engine *, const struct inv_snap *,
 	    const struct event *);
