@@ -72,7 +72,9 @@
  * INV_EAGER units on it (every step of every scenario and lesson), then
  * after a check of W units waits W/INV_PER_STEP steps, so that a long
  * trace pays at most INV_PER_STEP units a step.  The per-step counter
- * checks run after every step whatever the size.
+ * checks run after every step whatever the size, and so do the rules of
+ * what a step of some kinds leaves (check_event: LRU's most recent
+ * frame, a page-in at the tail of the load order, clock's hand).
  */
 #include <stdarg.h>
 #include <stdio.h>
@@ -1146,6 +1148,53 @@ is_ref(const struct event *ev)
 	    ev->kind == EV_IPT_PROBE;
 }
 
+/* What the replacement rules (DESIGN.md section 3) say a step leaves:
+ * a completed access makes its frame the most recent under LRU and sets
+ * its use (and, writing, dirty) bit; a page brought in joins the tail of
+ * the load order with both bits clear; clock replaces at the hand and
+ * moves it past the victim. */
+static void
+check_event(const struct engine *e, const struct event *ev, char *msg,
+    size_t n)
+{
+	const struct machine *x = X(e);
+	const struct frame *fr;
+	uint64_t f;
+
+	switch (ev->kind) {
+	case EV_DATA:
+		f = ev->c >> x->c.page_bits;
+		if (f >= x->c.frames || x->frames[f].pobj == 0)
+			return;
+		fr = &x->frames[f];
+		if (!fr->use || ((ev->d & 0xf) == ACC_WRITE && !fr->dirty))
+			snprintf(msg, n, "an access to frame %llu left its use "
+			    "bit %u, dirty bit %u", ULL(f), fr->use,
+			    fr->dirty);
+		else if (x->c.policy == POL_LRU && x->r.tail != f + 1)
+			snprintf(msg, n, "LRU: frame %llu was just used, the "
+			    "list's tail is %u", ULL(f), x->r.tail);
+		return;
+	case EV_PAGE_IN:
+		f = ev->a;
+		if (f >= x->c.frames || x->frames[f].pobj == 0 ||
+		    x->r.tail != f + 1 || x->frames[f].use ||
+		    x->frames[f].dirty)
+			snprintf(msg, n, "a page came into frame %llu, which is "
+			    "not the newest of the list (tail %u) or has use "
+			    "or dirty set", ULL(f), x->r.tail);
+		return;
+	case EV_VICTIM:
+		if (x->c.policy == POL_CLOCK && !(ev->flags & EVF_FREE) &&
+		    x->r.hand != (ev->a + 1) % x->c.frames)
+			snprintf(msg, n, "clock chose frame %llu, the hand is "
+			    "at %llu", ULL(ev->a), ULL(x->r.hand));
+		return;
+	default:
+		return;
+	}
+}
+
 void
 inv_after_step(struct engine *e, const struct inv_snap *s,
     const struct event *ev)
@@ -1188,6 +1237,8 @@ inv_after_step(struct engine *e, const struct inv_snap *s,
 		snprintf(msg, sizeof msg, "a step of kind %u (flags 0x%x) added "
 		    "%llu exits, %llu by reason", ev->kind, ev->flags,
 		    ULL(a.exits - s->exits), ULL(a.exits_by - s->exits_by));
+	else
+		check_event(e, ev, msg, sizeof msg);
 	if (msg[0] != '\0')
 		fatal(e, msg);
 	state_check(e, false);
