@@ -14,7 +14,8 @@
  * inv_check must name it.  After a poke the table rules are off (memory
  * holds what the OS did not write), the pool's still on.
  * Nothing steps after a state is broken: the checking build would stop
- * the test at the step.
+ * the test at the step.  And the checking build's hooks ran (and the
+ * release build's did not).
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -535,6 +536,22 @@ test_poke_taints_tables_only(void **state)
 	engine_free(e);
 }
 
+/* The checking build (make asan) checked the steps above by itself;
+ * the release build never did. */
+static void
+test_hooks_wired(void **state)
+{
+	struct engine *e = native(16, PT_RADIX, true);
+
+	(void)state;
+#ifdef VMSCOPE_CHECK
+	assert_true(e->inv.spent > 0);
+#else
+	assert_int_equal(e->inv.spent, 0);
+#endif
+	engine_free(e);
+}
+
 int
 main(void)
 {
@@ -562,6 +579,7 @@ main(void)
 		cmocka_unit_test(test_backing_not_the_guests),
 		cmocka_unit_test(test_shadow_entry),
 		cmocka_unit_test(test_poke_taints_tables_only),
+		cmocka_unit_test(test_hooks_wired),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
