@@ -42,8 +42,8 @@
  *     that frame and allows those rights.  Stale entries the model
  *     allows: entries of other ASIDs and VPIDs (tagged TLB: the OS
  *     invalidates a page in every address space when it evicts, unmaps
- *     or protects it, so they stay right); and a dirty bit that lags
- *     behind the entry's (a clean TLB entry for a dirty page).  Not
+ *     or protects it, so they stay right); and a TLB dirty bit that
+ *     lags behind the page's (a clean entry for a dirty page).  Not
  *     allowed: a dirty TLB entry for a clean frame or entry; an entry
  *     for a frame whose use bit is clear or whose leaf entry is not
  *     accessed (the OS drops the entries of a frame when it clears its
@@ -87,6 +87,8 @@
 #define INV_EAGER ((uint64_t)2000000)
 #define INV_PER_STEP 4u
 
+/* Who reports a broken rule (inv_set_handler): the process's, not a
+ * machine's - the one thing here that is not in struct machine. */
 static void (*inv_handler)(const char *);
 
 void
@@ -105,6 +107,13 @@ struct ck {
 	uint64_t work;
 };
 
+static bool	fail(struct ck *, const char *, ...)
+#if defined(__GNUC__)
+	    __attribute__((format(printf, 2, 3)))
+#endif
+	    ;
+
+/* The first rule broken, in words, after whose it is; false. */
 static bool
 fail(struct ck *k, const char *fmt, ...)
 {
