@@ -78,9 +78,11 @@ VMSCOPE_CFLAGS   = -std=c11 -pthread $(VMSCOPE_CPPFLAGS) $(CPPFLAGS) $(WARNINGS)
 THREAD_LIBS      = -pthread
 DEPFLAGS         = -MMD -MP
 
-# Sanitizer build: comes after CFLAGS, so its -O1 wins.
+# Sanitizer build: comes after CFLAGS, so its -O1 wins.  It is also the
+# checking build: -DVMSCOPE_CHECK has the engine check the model's rules
+# after every step (src/core/invariant.h); the release build does not.
 ASAN_FLAGS = -fsanitize=address,undefined -fno-omit-frame-pointer \
-	     -fno-sanitize-recover=all -O1 -g
+	     -fno-sanitize-recover=all -O1 -g -DVMSCOPE_CHECK
 
 # Libraries, through pkg-config. cmocka is needed only by the unit tests;
 # `make test` installs it first (see deps) and then re-reads this file.

@@ -27,6 +27,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "core/invariant.h"
 #include "script/gen.h"
 #include "script/run.h"
 #include "script/shelf.h"
@@ -39,6 +40,15 @@ static void	usage(FILE *);
 static int	usage_error(const char *, const char *);
 static int	bad_option(const char *);
 static int	generate(int, char **, enum gen_form);
+
+/* A checking build found the model breaking its own rules
+ * (core/invariant.h): say so before the abort. */
+static void
+check_failed(const char *msg)
+{
+	fprintf(stderr, "%s\n", msg);
+	fflush(stderr);
+}
 
 /* Options with no short letter. */
 enum { OPT_TRACE = 0x100, OPT_MACHINE, OPT_STATS, OPT_SKIP_BAD, OPT_FORMAT,
@@ -323,6 +333,7 @@ main(int argc, char **argv)
 	int ch, i, status;
 	unsigned ui = 0;
 
+	inv_set_handler(check_failed);
 	trace_opts_init(&to);
 	opterr = 0;
 	while ((ch = getopt_long(argc, argv, "hV", longopts, NULL)) != -1) {

@@ -334,11 +334,17 @@ engine_step(struct engine *e, struct event *ev)
 	struct machine *m = e->m;
 	struct journal old;
 	unsigned i;
+#ifdef VMSCOPE_CHECK
+	struct inv_snap snap;
+#endif
 
 	e->fast_idle = false;
 	if (!m->r.busy && m->r.op >= e->nops && m->r.ntraps == 0 &&
 	    m->r.tphase == 0 && m->r.batch == 0)
 		return false;
+#ifdef VMSCOPE_CHECK
+	inv_before(e, &snap);
+#endif
 	if (m->jr != NULL) {
 		(void)jr_begin_step(m->jr);
 		jr_save(m->jr, &m->r, sizeof m->r);
@@ -377,6 +383,9 @@ engine_step(struct engine *e, struct event *ev)
 		e->jr = old;
 		jr_clear(&e->jr, m->r.pos);
 	}
+#ifdef VMSCOPE_CHECK
+	inv_after_step(e, &snap, ev);
+#endif
 	return true;
 }
 
@@ -408,6 +417,8 @@ engine_back(struct engine *e, uint64_t n, uint64_t *moved, struct verr *err)
 	    (jr_undo_step(&e->jr) || (!e->old.failed &&
 	    jr_undo_step(&e->old))))
 		;
+	if (e->m->r.pos < start)
+		rmap_rebuild(e->m);	/* not journaled: see machine.c */
 	if (e->m->r.pos > target) {
 		for (i = e->nck; i > 0 && e->ck[i - 1].pos > target; i--)
 			;
@@ -427,6 +438,9 @@ engine_back(struct engine *e, uint64_t n, uint64_t *moved, struct verr *err)
 	}
 	if (moved != NULL)
 		*moved = start - e->m->r.pos;
+#ifdef VMSCOPE_CHECK
+	inv_after_back(e);
+#endif
 	return 0;
 }
 
@@ -448,9 +462,17 @@ int
 engine_run(struct engine *e, const struct op *o, struct verr *err)
 {
 	struct event ev;
+#ifdef VMSCOPE_CHECK
+	struct inv_snap snap;
+
+	inv_before(e, &snap);
+#endif
 
 	switch (fast_run(e, o, err)) {
 	case FAST_DONE:
+#ifdef VMSCOPE_CHECK
+		inv_after_run(e, &snap, true);
+#endif
 		return 0;
 	case FAST_STEPS:
 		break;
@@ -464,6 +486,9 @@ engine_run(struct engine *e, const struct op *o, struct verr *err)
 	while (engine_step(e, &ev))
 		if (fast_resume(e))
 			break;
+#ifdef VMSCOPE_CHECK
+	inv_after_run(e, &snap, false);
+#endif
 	return 0;
 }
 
@@ -479,6 +504,7 @@ engine_submit(struct engine *e, const struct op *o, struct verr *err)
 	finish_op(e);
 	if (op_check(e, o, err) != 0)
 		return -1;
+	inv_submitted(e, o);	/* what inv_check then leaves out */
 	if (e->m->r.op < e->nops) {
 		while (e->nops > e->m->r.op)
 			free((void *)(uintptr_t)e->ops[--e->nops].bytes);

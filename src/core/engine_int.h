@@ -7,6 +7,7 @@
 #define VMSCOPE_ENGINE_INT_H
 
 #include "engine.h"
+#include "invariant.h"
 #include "journal.h"
 #include "machine.h"
 
@@ -37,6 +38,7 @@ struct engine {
 	bool fast_idle;		/* the last call was an access the fast path
 				 * ran to its end (fast.c): the machine is
 				 * still as it left it */
+	struct inv_state inv;	/* the checking build's (invariant.h) */
 };
 
 const struct op *engine_op(const struct engine *, uint32_t);

@@ -143,6 +143,28 @@ rmap_put(struct machine *m, uint32_t proc, uint64_t vpn, uint32_t rec)
 	return 0;
 }
 
+/* The rmap is an index over the records, not state: the journal does
+ * not save it (its table moves when it grows), so undoing steps can leave
+ * a slot naming a later record of the same page - unmapped and mapped
+ * again - while the earlier record lives again.  Build it anew from the
+ * live records, in m and its guests. */
+void
+rmap_rebuild(struct machine *m)
+{
+	const struct rec *r;
+	uint32_t i;
+
+	memset(m->rmap, 0, m->rmap_cap * sizeof *m->rmap);
+	m->rmap_n = 0;
+	for (i = 0; i < m->r.nrecs; i++) {
+		r = rec_at(m, i);
+		if (r->live)
+			(void)rmap_put(m, r->proc, r->vpn, i);
+	}
+	for (i = 0; i < m->r.nvms; i++)
+		rmap_rebuild(m->vms[i]);
+}
+
 /* splitmix64: the seeded generator of policy=random and tlb.policy=random
  * (documented in vmscope-scenario(5)). */
 uint64_t

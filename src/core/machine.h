@@ -404,6 +404,7 @@ pool_has_room(const struct machine *m, uint32_t nrec, uint32_t npobj,
 }
 int		 rmap_put(struct machine *, uint32_t proc, uint64_t vpn,
 		    uint32_t rec);
+void		 rmap_rebuild(struct machine *);
 uint64_t	 rng_next(struct machine *);
 
 /* phys.c: journaled memory writes */

@@ -418,6 +418,9 @@ fmt_vmx(const struct engine *e, const struct event *ev, struct strbuf *b)
 			    "kernel faults (#PF)" : ev->a == EXIT_EXTINT ?
 			    "an interrupt arrives" : "the deprivileged guest "
 			    "kernel faults (#GP in ring 1)");
+			if (ev->flags & EVF_FREE)
+				sb_printf(b, "; untagged TLB flushed (%llu)",
+				    ULL(ev->f));
 			break;
 		}
 		if (ev->level == 1)

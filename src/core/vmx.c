@@ -219,6 +219,18 @@ untagged(const struct machine *g)
 	return !g->cpu->c.tlb_tags || !g->vmcs.ctl[CTL_VPID];
 }
 
+/* Without VT-x, a trap into the VMM and the return to the guest load
+ * CR3 (the VMM's own tables, the guest's shadow root): with tlb.tags=off
+ * that flushes the TLB, as a VM exit and entry do (*n: how many). */
+static void
+trap_flush(struct machine *g, struct event *ev, uint64_t *n)
+{
+	if (!g->cpu->c.tlb_tags) {
+		*n = tlb_flush_all(g);
+		ev->flags |= EVF_FREE;
+	}
+}
+
 /* The VM entry micro-step back into guest g: non-root mode (an untagged
  * TLB is flushed), or, for a trap-and-emulate guest, the return from
  * the trap. */
@@ -237,6 +249,7 @@ vm_entry(struct machine *m, struct machine *g, struct event *ev)
 	} else {
 		ev->flags = EVF_MATCH;	/* return from a trap */
 		m->r.mode = MODE_GUEST;
+		trap_flush(g, ev, &ev->c);
 	}
 }
 
@@ -358,6 +371,7 @@ vmx_step_exit(struct engine *e, const struct op *o, struct event *ev)
 		    COST_HYPERCALL : COST_EXIT];
 		if (g->cpumode != CPU_VTX) {
 			ev->flags = EVF_MATCH;	/* a trap, not a VM exit */
+			trap_flush(g, ev, &ev->f);
 			m->r.phase = PH_VMM;
 			break;
 		}
@@ -1047,9 +1061,10 @@ vmx_step_trap(struct engine *e, struct event *ev)
 		ev->d = gpa;
 		ev->level = 1;			/* a write-protect trap */
 		ev->cycles = m->c.cost[COST_EXIT];
-		if (g->cpumode != CPU_VTX)
+		if (g->cpumode != CPU_VTX) {
 			ev->flags = EVF_MATCH;
-		else
+			trap_flush(g, ev, &ev->f);
+		} else
 			trap_exit(m, g, ev, EXIT_EXCEPTION, 3);
 		m->r.tphase = 1;
 		break;
