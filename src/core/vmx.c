@@ -861,6 +861,11 @@ vmx_check(struct engine *e, const struct op *o, struct verr *err)
 		if (m->c.pt == PT_INVERTED)
 			return verr_set(err, NULL, "vm: guests need radix page "
 			    "tables (pt=radix)");
+		if (m->c.policy == POL_OPT)
+			return verr_set(err, NULL, "vm: a guest's OS replaces "
+			    "pages with the machine's policy, and policy=opt "
+			    "knows only the host's accesses in the file: give "
+			    "the machine fifo, lru, clock or random");
 		if (o->cpu != CPU_VTX && o->mmu == MMU_NESTED)
 			return verr_set(err, "mmu", "vm: nested paging needs "
 			    "VT-x (EPT): with cpu=classic or bt use mmu=shadow "
