@@ -13,6 +13,7 @@
  */
 #define NCURSES_WIDECHAR 1
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <locale.h>
 #include <signal.h>
@@ -45,6 +46,7 @@
 #define QUIZ_MAX	8
 #define MIN_W		80
 #define MIN_H		24
+#define HISTORY_MAX	1000	/* lines of history kept */
 
 enum pane { P_ADDR, P_TLB, P_WALK, P_PT, P_FRAMES, P_VMX, P_STATS, P_NARR,
 	P_LOG, P_DISK, P_CHART, P_N };
@@ -2126,20 +2128,40 @@ history_path(void)
 	snprintf(U.histfile, sizeof U.histfile, "%s/history", dir);
 }
 
-/* The history is written whole to a temporary file, then renamed over
- * the old one: a crash never truncates it. */
+/* The history is written whole to a temporary file of this process,
+ * flushed to the disk, then renamed over the old one: a crash or a signal
+ * at any moment leaves the old file or the new one, never a part.  Not
+ * with write_history(): readline takes a short write (a full disk, a file
+ * size limit) for a whole one. */
 static void
 history_save(void)
 {
-	char tmp[LINE_W + 32];
+	char tmp[LINE_W + 48];
+	HIST_ENTRY **h;
+	FILE *f;
+	int fd, i;
+	bool ok;
 
 	if (U.histfile[0] == '\0')
 		return;
-	snprintf(tmp, sizeof tmp, "%s.tmp", U.histfile);
-	if (write_history(tmp) == 0)
-		(void)rename(tmp, U.histfile);
-	else
-		unlink(tmp);
+	snprintf(tmp, sizeof tmp, "%s.%ld.tmp", U.histfile, (long)getpid());
+	if ((fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW,
+	    0600)) < 0)
+		return;
+	if ((f = fdopen(fd, "w")) == NULL) {
+		(void)close(fd);
+		(void)unlink(tmp);
+		return;
+	}
+	if ((h = history_list()) != NULL)
+		for (i = 0; h[i] != NULL; i++)
+			if (fputs(h[i]->line, f) == EOF || putc('\n', f) == EOF)
+				break;
+	ok = fflush(f) == 0 && !ferror(f) && fsync(fd) == 0;
+	if (fclose(f) != 0)
+		ok = false;
+	if (!ok || rename(tmp, U.histfile) != 0)
+		(void)unlink(tmp);
 }
 
 static int
@@ -2254,6 +2276,7 @@ ui_run(const char *file, unsigned flags)
 	rl_completion_display_matches_hook = show_matches;
 	rl_completion_query_items = -1;
 	history_path();
+	stifle_history(HISTORY_MAX);
 	if (U.histfile[0] != '\0')
 		(void)read_history(U.histfile);
 	rl_callback_handler_install("vmscope> ", on_line);
