@@ -70,6 +70,8 @@
 #define TRACE_CHUNK	((size_t)1 << 20)	/* bytes read at a time */
 #define TRACE_PROGRESS	(((uint64_t)1 << 20) - 1)	/* a progress line
 							 * each 2^20 refs */
+#define TRACE_STOP	(((uint64_t)1 << 16) - 1)	/* o->stop asked
+							 * each 2^16 lines */
 #define TRACE_WS_MIN	1024	/* slots of the working-set set at first */
 #define TRACE_SHOWN	5	/* intervals shown at each end (text) */
 
@@ -908,6 +910,19 @@ trace_keep(struct trace_run *t, const struct trace_ref *r)
 	return (0);
 }
 
+/* Whether o->stop says to stop (the screen's Ctrl-C): reported. */
+static bool
+trace_stopped(struct trace_run *t)
+{
+	if (t->o->stop == NULL || !t->o->stop(t->o->stop_arg))
+		return (false);
+	if (t->shown > 0)
+		trace_progress(t, true);
+	trace_put(&t->o->err, "%s: stopped after %" PRIu64 " references",
+	    t->name, t->replaying ? t->refs : t->refs + (uint64_t)t->nfut);
+	return (true);
+}
+
 /* Read every line: each reference replayed, or kept (policy=opt).
  * 0, or -1 (reported). */
 static int
@@ -922,6 +937,8 @@ trace_read(struct trace_run *t, struct trace_in *in)
 
 	while ((r = trace_getline(in, &s, &len, &toolong)) > 0) {
 		t->line++;
+		if ((t->line & TRACE_STOP) == 0 && trace_stopped(t))
+			return (-1);
 		t->bw = NULL;
 		if (toolong || len > TRACE_LINE_MAX) {
 			t->nref = 0;
@@ -1314,8 +1331,9 @@ trace_go(struct trace_run *t, struct trace_in *in, struct engine_stats *st)
 	if (t->opt) {
 		t->replaying = true;
 		for (i = 0; i < t->nfut; i++)
-			if (trace_ref(t, t->kinds[i], t->fut[i].va,
-			    (uint32_t)i) != 0)
+			if (((i & TRACE_STOP) == 0 && i > 0 &&
+			    trace_stopped(t)) || trace_ref(t, t->kinds[i],
+			    t->fut[i].va, (uint32_t)i) != 0)
 				return (-1);
 	} else if (trace_read(t, in) != 0)
 		return (-1);
@@ -1581,6 +1599,8 @@ trace_cmd_exec(struct session *s, const struct cmd_parsed *p)
 	o.skip_bad = skip;
 	o.interval = interval;
 	o.progress = !s->screen && isatty(STDERR_FILENO);
+	o.stop = s->stop;
+	o.stop_arg = s->stop_arg;
 	sink.s = s;
 	sink.col = p->namecol;
 	o.out.fn = trace_cmd_out;
