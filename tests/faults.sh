@@ -275,8 +275,10 @@ t() {
 
 # start NAME WxH COMMAND...: a session NAME (the current session $S) of
 # that size running COMMAND in $work, with $TERMV in its environment (no
-# TERM if empty;
-# xterm-256color when unset), XDG_STATE_HOME=$tmp/state/NAME.
+# TERM if empty, TERM=xterm-256color when unset) and
+# XDG_STATE_HOME=$tmp/state/NAME.  The server
+# stays when its last session is killed (exit-empty off): a session started
+# while it exits would find it gone.
 start() {
 	S=$1
 	w=${2%x*}
@@ -288,7 +290,8 @@ start() {
 	    env -i ${TERMV-TERM=xterm-256color} LANG=C.UTF-8 \
 	    HOME="$tmp/home" XDG_STATE_HOME="$tmp/state/$S" PATH="$PATH" \
 	    ASAN_OPTIONS="${ASAN_X:-$asan}" UBSAN_OPTIONS="$ubsan" \
-	    /bin/sh "$tmp/run.sh" "$work" "$tmp/$S.pid" "$@"
+	    /bin/sh "$tmp/run.sh" "$work" "$tmp/$S.pid" "$@" \; \
+	    set-option -s exit-empty off
 	[ -n "$sockpath" ] ||
 	    sockpath=$(t display-message -p '#{socket_path}' 2>/dev/null)
 }
