@@ -19,8 +19,15 @@
  *
  * Each FILE runs on a fresh machine; the exit status is the worst over
  * all of them: 2 (an error, bad usage) over 1 (a failed expect) over 0.
+ * Output that cannot be written (a pipe closed early while SIGPIPE is
+ * ignored, a full disk) stops the run, with one line on stderr, status 2;
+ * with SIGPIPE in its default state the signal ends the program first.
+ * The screen left by a signal returns 128 + its number (ui.h).
  */
+#include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
+#include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -40,6 +47,13 @@ static void	usage(FILE *);
 static int	usage_error(const char *, const char *);
 static int	bad_option(const char *);
 static int	generate(int, char **, enum gen_form);
+static bool	out_flushed(const char *, int);
+
+/* Standard output in --batch, --check and stdin runs. */
+struct out_state {
+	bool	failed;		/* a write failed: the run stops */
+	int	err;		/* the errno then */
+};
 
 /* A checking build found the model breaking its own rules
  * (core/invariant.h): say so before the abort. */
@@ -150,6 +164,68 @@ usage(FILE *fp)
 	    "command language.\n", fp);
 }
 
+/* Standard output flushed: true; false after one line on stderr that
+ * says what could not be written, and why (errno, or err where the
+ * failure came before). */
+static bool
+out_flushed(const char *what, int err)
+{
+	errno = 0;
+	if (fflush(stdout) == 0 && !ferror(stdout))
+		return (true);
+	if (errno != 0)
+		err = errno;
+	fprintf(stderr, "vmscope: error writing %s%s%s\n", what, err != 0 ?
+	    ": " : "", err != 0 ? strerror(err) : "");
+	return (false);
+}
+
+/*
+ * Standard input, output and error, where closed, are opened on /dev/null,
+ * so that no file opened later takes their place (a transcript written
+ * into a file being saved); the bits of those that were closed: 1 << fd.
+ */
+static unsigned
+std_reopen(void)
+{
+	unsigned closed = 0;
+	int fd;
+
+	for (fd = 0; fd <= 2; fd++) {
+		if (fcntl(fd, F_GETFD) != -1 || errno != EBADF)
+			continue;
+		closed |= 1u << fd;
+		(void)open("/dev/null", fd == 0 ? O_RDONLY : O_WRONLY);
+	}
+	return (closed);
+}
+
+/* --batch, --check, stdin: once standard output failed, the run stops
+ * (run.h, stop) and says nothing more; main says why, once. */
+static bool
+batch_stop(void *arg)
+{
+	struct out_state *o = (struct out_state *)arg;
+
+	if (!o->failed && ferror(stdout)) {
+		o->failed = true;
+		o->err = errno;
+	}
+	return (o->failed);
+}
+
+static void
+batch_err(void *arg, const char *line, size_t len)
+{
+	if (batch_stop(arg))
+		return;
+	(void)fflush(stdout);	/* keep the order when both go to one place */
+	if (batch_stop(arg))
+		return;
+	fwrite(line, 1, len, stderr);
+	putc('\n', stderr);
+}
+
 static int
 usage_error(const char *fmt, const char *arg)
 {
@@ -231,10 +307,8 @@ generate(int argc, char **argv, enum gen_form form)
 	} else if (sb.len > 0)
 		fwrite(sb.s, 1, sb.len, stdout);
 	sb_free(&sb);
-	if (fflush(stdout) != 0 || ferror(stdout)) {
-		fputs("vmscope: error writing the scenario\n", stderr);
+	if (!out_flushed("the scenario", 0))
 		status = 2;
-	}
 	return (status);
 }
 
@@ -255,13 +329,34 @@ sink_stderr(void *arg, const char *line, size_t len)
 	putc('\n', stderr);
 }
 
+/* --trace: SIGINT (Ctrl-C), SIGTERM or SIGHUP stops the replay, which
+ * says where (and clears its progress line). */
+static volatile sig_atomic_t trace_signal;
+
+static void
+on_trace_signal(int sig)
+{
+	trace_signal = sig;
+}
+
+static bool
+trace_stop(void *arg)
+{
+	(void)arg;
+	return (trace_signal != 0);
+}
+
 /* --trace FILE: the machine of --machine (keys over the trace's
- * default), then the replay. */
+ * default), then the replay; 128 + the signal's number when one stopped
+ * it. */
 static int
 trace(const char *machine, struct trace_opts *o)
 {
+	static const int sigs[] = { SIGINT, SIGTERM, SIGHUP };
+	struct sigaction sa, old;
 	struct mconfig c;
 	char msg[1200];
+	size_t i;
 	int status;
 
 	if (trace_machine(machine != NULL ? machine : "", &c, msg,
@@ -273,11 +368,19 @@ trace(const char *machine, struct trace_opts *o)
 	o->progress = isatty(STDERR_FILENO) != 0;
 	o->out.fn = sink_stdout;
 	o->err.fn = sink_stderr;
+	o->stop = trace_stop;
+	memset(&sa, 0, sizeof sa);
+	sigemptyset(&sa.sa_mask);
+	sa.sa_handler = on_trace_signal;
+	for (i = 0; i < sizeof sigs / sizeof sigs[0]; i++)
+		if (sigaction(sigs[i], NULL, &old) == 0 &&
+		    ((old.sa_flags & SA_SIGINFO) || old.sa_handler != SIG_IGN))
+			(void)sigaction(sigs[i], &sa, NULL);
 	status = trace_replay(&c, o);
-	if (fflush(stdout) != 0 || ferror(stdout)) {
-		fputs("vmscope: error writing the statistics\n", stderr);
+	if (trace_signal != 0)
+		status = 128 + trace_signal;
+	if (!out_flushed("the statistics", 0))
 		status = 2;
-	}
 	return (status);
 }
 
@@ -331,9 +434,15 @@ main(int argc, char **argv)
 	struct trace_opts to;
 	const char *machine = NULL;
 	int ch, i, status;
-	unsigned ui = 0;
+	unsigned ui = 0, closed;
+	struct out_state out = { false, 0 };
 
 	inv_set_handler(check_failed);
+	/* stdout closed: nowhere to write anything, the help included */
+	if ((closed = std_reopen()) & 2u) {
+		fputs("vmscope: standard output is closed\n", stderr);
+		return (2);
+	}
 	trace_opts_init(&to);
 	opterr = 0;
 	while ((ch = getopt_long(argc, argv, "hV", longopts, NULL)) != -1) {
@@ -420,10 +529,10 @@ main(int argc, char **argv)
 			break;
 		case 'h':
 			usage(stdout);
-			return (ferror(stdout) || fflush(stdout) != 0 ? 2 : 0);
+			return (out_flushed("the help", 0) ? 0 : 2);
 		case 'V':
 			puts("vmscope " VMSCOPE_VERSION);
-			return (ferror(stdout) || fflush(stdout) != 0 ? 2 : 0);
+			return (out_flushed("the version", 0) ? 0 : 2);
 		default:
 			return (bad_option(argv[optind - 1]));
 		}
@@ -442,6 +551,9 @@ main(int argc, char **argv)
 	if (to.path != NULL && argc > 0)
 		return (usage_error("--trace takes one FILE; what is '%s'?",
 		    argv[0]));
+	if (to.path != NULL && strcmp(to.path, "-") == 0 && (closed & 1u))
+		return (usage_error("%s", "--trace -: standard input is "
+		    "closed"));
 	if (to.path != NULL)
 		return (trace(machine, &to));
 	if (bench)
@@ -451,13 +563,9 @@ main(int argc, char **argv)
 	if (list && (batch || check || gen || quiz || argc > 0))
 		return (usage_error("%s", "--list takes no FILE and no other "
 		    "mode"));
-	if (list) {
-		if (shelf_list(stdout) != 0) {
-			fputs("vmscope: error writing the list\n", stderr);
-			return (2);
-		}
-		return (0);
-	}
+	if (list)
+		return (shelf_list(stdout) == 0 && out_flushed("the list", 0) ?
+		    0 : 2);
 	if (quiz && (batch || check || gen))
 		return (usage_error("%s", "--quiz is for the screen, not with "
 		    "--batch, --check or --generate"));
@@ -484,21 +592,32 @@ main(int argc, char **argv)
 	}
 	if (check)
 		mode = RUN_CHECK;
+	if (argc == 0 && (closed & 1u)) {
+		fputs("vmscope: standard input is closed: give a FILE, or "
+		    "commands on standard input\n", stderr);
+		return (2);
+	}
 
 	memset(&ve, 0, sizeof ve);
 	if ((s = run_new(mode, flags, &ve)) == NULL) {
 		fprintf(stderr, "vmscope: %s\n", ve.msg);
 		return (2);
 	}
+	s->stop = batch_stop;
+	s->stop_arg = &out;
+	run_set_errors(s, batch_err, &out);
 	if (argc == 0)
 		run_stream(s, stdin);
-	for (i = 0; i < argc; i++)
+	for (i = 0; i < argc && !batch_stop(&out); i++)
 		run_named(s, argv[i]);
 	status = run_status(s);
 	run_free(s);
-	if (fflush(stdout) != 0 || ferror(stdout)) {
-		fputs("vmscope: error writing the transcript\n", stderr);
+	if (argc == 0 && ferror(stdin) && !batch_stop(&out)) {
+		(void)fflush(stdout);
+		fputs("vmscope: error reading standard input\n", stderr);
 		status = 2;
 	}
+	if (!out_flushed("the transcript", out.err))
+		status = 2;
 	return (status);
 }

@@ -16,7 +16,8 @@
 #             big to keep in git;
 #  4. stdin:  tests/stdin.sh BINARY passes (bad input piped on stdin).
 # Before these, the helper scripts: tests/man.sh, compare.sh, keys.sh,
-# lessons.sh, list.sh, screen.sh, generate.sh, sweep.sh and trace.sh
+# lessons.sh, list.sh, screen.sh, faults.sh, generate.sh, sweep.sh and
+# trace.sh
 # (memory traces: UPDATE=1 rewrites tests/trace/golden/*.out too).
 # An exit status above 2 always fails: a crash, a timeout, or a sanitizer
 # report (sanitizers are told to exit 99 here).
@@ -113,6 +114,9 @@ script_test bash tests/trace.sh "trace replay" "$bin"
 script_test sh tests/sweep.sh "sweep against separate runs" "$bin"
 # The screen, driven through tmux (it skips itself without tmux).
 script_test sh tests/screen.sh "the screen" "$bin"
+# Signals, Ctrl-C, a resize storm, odd terminals, closed descriptors and
+# pipes, and the history file through all of them (tmux, too).
+script_test sh tests/faults.sh "terminal faults" "$bin"
 # Generated problems: 100 seeds of each kind check clean and come out
 # the same every time.
 script_test bash tests/generate.sh "generated problems" "$bin"

@@ -23,7 +23,8 @@
 #  2. zoom tlb, F6, zoom off, zoom of no pane;
 #  3. Tab completion: the line, and the list of matches in the log;
 #  4. too small (30x10, 79x24) and back to 100x30;
-#  5. quit, Ctrl-D and SIGTERM: the exit status, the terminal given back
+#  5. quit, Ctrl-D and SIGTERM (exit 128 + 15): the exit status, the
+#     terminal given back
 #     (icanon and echo on, the screen put back), the history file in
 #     XDG_STATE_HOME and nothing in HOME;
 #  6. golden screens written by `dump` at 100x30:
@@ -501,7 +502,7 @@ if [ -s "$tmp/term.pid" ] && kill -TERM "$(cat "$tmp/term.pid")"; then
 else
 	fail "no pid to send SIGTERM to"
 fi
-exited 2 "vmscope: stopped by signal 15"
+exited 143 "vmscope: stopped by signal 15 (SIGTERM)"
 
 # ---- 6: golden screens written by dump ----
 

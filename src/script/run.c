@@ -1024,6 +1024,10 @@ run_lines(struct session *s, struct run_frame *f, const char *buf,
 	f->line = 0;
 	while (run_getline(buf, len, &off, &line, &llen)) {
 		f->line++;
+		if (s->stop != NULL && s->stop(s->stop_arg)) {
+			run_error(s, 0, "interrupted here");
+			return (-1);
+		}
 		if (lex_split(&f->lex, line, llen, &e) != 0 ||
 		    cmd_parse(&f->lex, &f->parsed, &e) != 0) {
 			run_error(s, e.col, "%s", e.msg);
@@ -1270,7 +1274,7 @@ run_stream(struct session *s, FILE *fp)
 	size_t n;
 	int c;
 
-	while (!s->quit) {
+	while (!s->quit && (s->stop == NULL || !s->stop(s->stop_arg))) {
 		n = 0;
 		while ((c = getc(fp)) != EOF && c != '\n') {
 			if (n < sizeof buf)

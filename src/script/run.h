@@ -77,6 +77,12 @@ struct session {
 			    unsigned);	/* the screen's own commands (zoom,
 					 * dump): name, argument, column */
 	void		*ui_arg;
+	bool		 (*stop)(void *);	/* if set, long work (a trace,
+					 * a sweep, the lines of a loaded
+					 * file) asks it now and then and
+					 * stops when it says true: the
+					 * screen's Ctrl-C */
+	void		*stop_arg;
 
 	const void	*override_key;	/* sweep: a struct key_entry set on
 					 * every machine made, to ... */

@@ -261,6 +261,8 @@ sweep_one(struct session *s, const struct sweep_args *a, size_t i,
 	}
 	run_set_output(sub, sweep_out_none, NULL);
 	run_set_errors(sub, sweep_err_sink, &se);
+	sub->stop = s->stop;
+	sub->stop_arg = s->stop_arg;
 	sub->override_key = a->key;
 	snprintf(sub->override_val, sizeof sub->override_val, "%s",
 	    a->val[i]);
@@ -290,6 +292,8 @@ sweep_one(struct session *s, const struct sweep_args *a, size_t i,
 		to.err.fn = sweep_err_sink;
 		to.err.arg = &se;
 		to.result = &pt->st;
+		to.stop = s->stop;
+		to.stop_arg = s->stop_arg;
 		if (a->key->set(a->key, &c, &w, &le) != 0 ||
 		    mcfg_finish(&c, &ve) != 0) {
 			run_error(s, a->valcol[i], "sweep: %s=%s: %s",

@@ -79,6 +79,8 @@
 #define TRACE_CHUNK	((size_t)1 << 20)	/* bytes read at a time */
 #define TRACE_PROGRESS	(((uint64_t)1 << 20) - 1)	/* a progress line
 							 * each 2^20 refs */
+#define TRACE_STOP	(((uint64_t)1 << 16) - 1)	/* o->stop asked
+							 * each 2^16 lines */
 #define TRACE_WS_MIN	1024	/* slots of the working-set set at first */
 #define TRACE_BATCH	4096	/* references the reader hands on at once */
 #define TRACE_NBATCH	4	/* batches between the reader and the
@@ -1004,6 +1006,21 @@ trace_keep(struct trace_run *t, const struct trace_ref *r)
 	return (0);
 }
 
+/* Whether o->stop says to stop (the screen's Ctrl-C): reported.  Asked
+ * in the caller's thread only (with the pipe: the engine's). */
+static bool
+trace_stopped(struct trace_run *t)
+{
+	if (t->o->stop == NULL || !t->o->stop(t->o->stop_arg))
+		return (false);
+	if (t->shown > 0)
+		trace_progress(t, true);
+	trace_put(&t->o->err, "%s: stopped after %" PRIu64 " references",
+	    t->name, t->opt && !t->replaying ? (uint64_t)t->nfut :
+	    t->replayed);
+	return (true);
+}
+
 /* The pipe. */
 
 static int	trace_read(struct trace_run *, struct trace_in *);
@@ -1075,7 +1092,7 @@ static int
 trace_drain(struct trace_run *t, struct trace_pipe *p)
 {
 	const struct trace_batch *b;
-	size_t i;
+	size_t i, nb = 0;
 	bool last, failed;
 	int r = 0;
 
@@ -1088,6 +1105,10 @@ trace_drain(struct trace_run *t, struct trace_pipe *p)
 		for (i = 0; i < b->n && r == 0; i++)
 			r = trace_engine(t, b->kind[i], b->va[i],
 			    OP_NO_FUTURE, b->line[i]);
+		/* o->stop as often as trace_read asks it without the pipe */
+		if (r == 0 && (++nb & (((TRACE_STOP + 1) / TRACE_BATCH) -
+		    1)) == 0 && trace_stopped(t))
+			r = -1;
 		last = b->last;
 		failed = b->failed;
 		pthread_mutex_lock(&p->mu);
@@ -1167,6 +1188,9 @@ trace_read(struct trace_run *t, struct trace_in *in)
 
 	while ((r = trace_getline(in, &s, &len, &toolong)) > 0) {
 		t->line++;
+		if (t->pipe == NULL && (t->line & TRACE_STOP) == 0 &&
+		    trace_stopped(t))
+			return (-1);
 		t->bw = NULL;
 		if (toolong || len > TRACE_LINE_MAX) {
 			t->nref = 0;
@@ -1565,8 +1589,9 @@ trace_go(struct trace_run *t, struct trace_in *in, struct engine_stats *st)
 	if (t->opt) {
 		t->replaying = true;
 		for (i = 0; i < t->nfut; i++)
-			if (trace_ref(t, t->kinds[i], t->fut[i].va,
-			    (uint32_t)i, 0) != 0)
+			if (((i & TRACE_STOP) == 0 && i > 0 &&
+			    trace_stopped(t)) || trace_ref(t, t->kinds[i],
+			    t->fut[i].va, (uint32_t)i, 0) != 0)
 				return (-1);
 	} else if (trace_stream(t, in) != 0)
 		return (-1);
@@ -1835,6 +1860,8 @@ trace_cmd_exec(struct session *s, const struct cmd_parsed *p)
 	o.skip_bad = skip;
 	o.interval = interval;
 	o.progress = !s->screen && isatty(STDERR_FILENO);
+	o.stop = s->stop;
+	o.stop_arg = s->stop_arg;
 	sink.s = s;
 	sink.col = p->namecol;
 	sb_init(&sink.report);
