@@ -34,6 +34,10 @@ fast_write(struct machine *m, uint64_t pa, uint64_t v, unsigned size)
 		phys_write(m, pa, v, size);
 		return;
 	}
+	/* zeros where no chunk is change nothing (as in phys.c): a
+	 * trace's writes carry no value, and must not fill memory */
+	if (v == 0 && mem_chunk_cached(m->phys, pa) == NULL)
+		return;
 	c = mem_chunk_rw_cached(m->phys, pa);
 	if (c == NULL) {
 		m->oom = true;
