@@ -882,6 +882,13 @@ vmx_check(struct engine *e, const struct op *o, struct verr *err)
 					    (long long)o->asid,
 					    m->vms[i]->vmname);
 		}
+		/* its backing and shadow maps, its pool, the host's
+		 * bookkeeping of the frames backing it and of its EPT */
+		if (check_memory(m, "vm", "the guest's memory",
+		    check_history_bytes(e) + gframes * (2 * sizeof(uint64_t) +
+		    sizeof(struct frame) + sizeof(struct tframe)) +
+		    ept_tables(m, gframes) * sizeof(struct tframe), err) != 0)
+			return -1;
 		if (pool_reserve(m, 0, 0, gframes + ept_tables(m,
 		    gframes)) != 0)
 			return verr_set(err, NULL, "out of memory");

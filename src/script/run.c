@@ -142,6 +142,40 @@ run_stderr(void *arg, const char *line, size_t len)
 	putc('\n', stderr);
 }
 
+/* The smallest memory limit: the default machine fits with room. */
+#define RUN_MEMORY_MIN ((uint64_t)16 << 20)
+
+int
+run_memory_parse(const char *what, const char *text, uint64_t *bytes,
+    struct verr *ve)
+{
+	struct lex_word w;
+	struct lex_err le;
+
+	memset(&w, 0, sizeof w);
+	w.s = text;
+	w.len = strlen(text);
+	memset(&le, 0, sizeof le);
+	if (lex_number(&w, bytes, &le) != 0)
+		return (verr_set(ve, NULL, "%s=%.40s: %s", what, text,
+		    le.msg));
+	if (*bytes != 0 && *bytes < RUN_MEMORY_MIN)
+		return (verr_set(ve, NULL, "%s=%.40s: a memory limit is at "
+		    "least 16M (or 0: no limit)", what, text));
+	return (0);
+}
+
+int
+run_memory_limit(uint64_t *bytes, struct verr *ve)
+{
+	const char *v = getenv("VMSCOPE_MAX_MEMORY");
+
+	*bytes = MCFG_MEMORY_DEFAULT;
+	if (v == NULL || v[0] == '\0')
+		return (0);
+	return (run_memory_parse("VMSCOPE_MAX_MEMORY", v, bytes, ve));
+}
+
 struct session *
 run_new(enum run_mode mode, unsigned flags, struct verr *ve)
 {
@@ -149,6 +183,10 @@ run_new(enum run_mode mode, unsigned flags, struct verr *ve)
 
 	if ((s = (struct session *)calloc(1, sizeof *s)) == NULL) {
 		verr_set(ve, NULL, "out of memory");
+		return (NULL);
+	}
+	if (run_memory_limit(&s->max_memory, ve) != 0) {
+		free(s);
 		return (NULL);
 	}
 	s->mode = mode;
@@ -229,6 +267,7 @@ run_default(struct session *s, struct verr *ve)
 	struct engine *e;
 
 	mcfg_init(&c);
+	c.max_memory = s->max_memory;
 	if (mcfg_finish(&c, ve) != 0 || run_override(s, &c, ve) != 0)
 		return (-1);
 	e = engine_new_future(&c, s->engine_flags, run_future(s),
@@ -267,6 +306,7 @@ run_machine(struct session *s, const struct mconfig *c, struct verr *ve)
 	struct engine *e;
 	struct mconfig o = *c;
 
+	o.max_memory = s->max_memory;
 	if (run_override(s, &o, ve) != 0)
 		return (-1);
 	c = &o;
@@ -288,7 +328,14 @@ run_put(struct session *s, const char *line, size_t len)
 		return;
 	if (s->out.fn != NULL)
 		s->out.fn(s->out.arg, line, len);
-	if (s->keep) {
+	if (s->keep && !s->cut) {
+		/* held to an eighth of the memory limit: a file of ten
+		 * million steps piped in must not keep them all */
+		if (s->max_memory != 0 &&
+		    s->transcript.len + len + 1 > s->max_memory / 8) {
+			s->cut = true;
+			return;
+		}
 		sb_putn(&s->transcript, line, len);
 		sb_putn(&s->transcript, "\n", 1);
 	}
@@ -1078,6 +1125,7 @@ run_top(struct session *s, const char *name, char *real, char *dir,
 	run_forget(s);
 	sb_free(&s->transcript);
 	sb_init(&s->transcript);
+	s->cut = false;
 	if ((f = run_frame_new(name, real, dir, true)) == NULL) {
 		run_error(s, 0, "out of memory");
 		goto done;
@@ -1360,24 +1408,39 @@ run_write(struct session *s, const char *arg, const char *data, size_t len,
 int
 run_save(struct session *s, const char *arg, unsigned col)
 {
-	char *path;
+	char *path, note[160], lim[32];
+	size_t len = s->transcript.len;
 	int err;
 
 	/* cmd_exec() has refused a file's save without RUN_ALLOW_WRITE. */
 	if (s->mode == RUN_CHECK)
 		return (0);	/* --check writes nothing */
+	if (s->cut) {
+		/* the file says where it stops, and so does the run */
+		mcfg_size_text(s->max_memory / 8, lim, sizeof lim);
+		snprintf(note, sizeof note, "(the transcript stops here: only "
+		    "its first %s, an eighth of the memory limit, are kept)",
+		    lim);
+		sb_putn(&s->transcript, note, strlen(note));
+		sb_putn(&s->transcript, "\n", 1);
+	}
 	if (s->transcript.failed) {
+		s->transcript.len = len;
 		run_error(s, col, "save: out of memory");
 		return (-1);
 	}
 	if ((path = run_join(s->frame != NULL ? s->frame->dir : NULL,
 	    arg)) == NULL) {
+		s->transcript.len = len;
 		run_error(s, col, "save: out of memory");
 		return (-1);
 	}
 	err = run_write_atomic(path, s->transcript.s != NULL ?
 	    s->transcript.s : "", s->transcript.len);
+	s->transcript.len = len;
 	free(path);
+	if (err == 0 && s->cut)
+		run_out(s, "  save: %s", note);
 	if (err != 0) {
 		run_error(s, col, "save: cannot write '%s': %s", arg,
 		    strerror(err));

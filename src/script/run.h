@@ -87,10 +87,25 @@ struct session {
 	size_t		 sweep_n;
 	char		 sweep_key[32];
 
+	uint64_t	 max_memory;	/* of every machine made (mconfig):
+					 * run_memory_limit() */
+	bool		 cut;		/* the transcript kept for save
+					 * reached its limit */
+
 	int		 status;	/* worst so far: 0, 1 or 2 */
 	int		 fstatus;	/* worst in the current file */
 	bool		 quit;		/* quit was given: stop reading */
 };
+
+/* The memory limit: VMSCOPE_MAX_MEMORY if it is set (a size, as the
+ * language writes numbers: 512M, 2G; 0 = no limit), else
+ * MCFG_MEMORY_DEFAULT.  Every session (run_new) and --trace take it; the
+ * transcript a session keeps for save is held to an eighth of it.  0, or
+ * -1 with the reason in ve. */
+int	run_memory_limit(uint64_t *, struct verr *);
+/* text as a memory limit: 0, or -1 with the reason (what names it) */
+int	run_memory_parse(const char *what, const char *text, uint64_t *,
+	    struct verr *);
 
 struct session *run_new(enum run_mode, unsigned, struct verr *);
 void	run_free(struct session *);
