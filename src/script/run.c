@@ -94,6 +94,7 @@ static void	run_report(struct session *, const char *, unsigned,
 static int	run_default(struct session *, struct verr *);
 static int	run_override(const struct session *, struct mconfig *,
 		    struct verr *);
+static void	run_journal_limit(const struct session *, struct engine *);
 static void	run_forget(struct session *);
 static const char *run_intern(struct session *, const char *);
 static int	run_future_add(struct session *, const char *, uint64_t,
@@ -259,6 +260,17 @@ run_future(const struct session *s)
 	return (s->future != NULL ? s->future : run_no_future);
 }
 
+/* The history for back counts toward the memory limit: each of its two
+ * journals is held to a sixteenth of the limit (at most the engine's
+ * default of 32 MiB), so that a small limit still leaves room for the
+ * machine. */
+static void
+run_journal_limit(const struct session *s, struct engine *e)
+{
+	if (s->max_memory != 0 && s->max_memory / 16 < ((uint64_t)32 << 20))
+		engine_set_journal_limit(e, (size_t)(s->max_memory / 16));
+}
+
 /* A fresh default machine, given the session's future if it has one. */
 static int
 run_default(struct session *s, struct verr *ve)
@@ -274,6 +286,7 @@ run_default(struct session *s, struct verr *ve)
 	    s->use_future ? s->nfuture : 0, ve);
 	if (e == NULL)
 		return (-1);
+	run_journal_limit(s, e);
 	engine_free(s->engine);
 	s->engine = e;
 	return (0);
@@ -314,6 +327,7 @@ run_machine(struct session *s, const struct mconfig *c, struct verr *ve)
 	    s->use_future ? s->nfuture : 0, ve);
 	if (e == NULL)
 		return (-1);
+	run_journal_limit(s, e);
 	engine_free(s->engine);
 	s->engine = e;
 	return (0);
@@ -1377,17 +1391,25 @@ run_write_atomic(const char *path, const char *data, size_t len)
 }
 
 int
+run_may_write(struct session *s, unsigned col, const char *what)
+{
+	if (run_from_file(s) && (s->flags & RUN_ALLOW_WRITE) == 0) {
+		run_error(s, col, "%s: a command file writes files only when "
+		    "vmscope is run with --allow-write", what);
+		return (-1);
+	}
+	return (0);
+}
+
+int
 run_write(struct session *s, const char *arg, const char *data, size_t len,
     unsigned col, const char *what)
 {
 	char *path;
 	int err;
 
-	if (run_from_file(s) && (s->flags & RUN_ALLOW_WRITE) == 0) {
-		run_error(s, col, "%s: a command file writes files only when "
-		    "vmscope is run with --allow-write", what);
+	if (run_may_write(s, col, what) != 0)
 		return (-1);
-	}
 	if (s->mode == RUN_CHECK)
 		return (0);
 	if ((path = run_join(s->frame != NULL ? s->frame->dir : NULL,

@@ -169,5 +169,9 @@ int	run_save(struct session *, const char *, unsigned);
  * --check.  what names the command in messages. */
 int	run_write(struct session *, const char *file, const char *data,
 	    size_t len, unsigned col, const char *what);
+/* May the command running write a file?  0, or -1 with the error
+ * reported (a file's command without --allow-write): asked first by a
+ * command that works long before it writes (sweep --csv). */
+int	run_may_write(struct session *, unsigned col, const char *what);
 
 #endif

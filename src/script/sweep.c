@@ -339,6 +339,9 @@ sweep_cmd_exec(struct session *s, const struct cmd_parsed *p)
 		    "FILE (a scenario or a memory trace)", a->key->name);
 		goto done;
 	}
+	/* refused before the runs, not after them */
+	if (a->csv[0] != '\0' && run_may_write(s, a->csvcol, "sweep") != 0)
+		goto done;
 	if (run_read_near(s, a->on, &buf, &len, msg, sizeof msg) != 0) {
 		run_error(s, a->oncol, "sweep:%s", strchr(msg, ':') ?
 		    strchr(msg, ':') + 1 : msg);
