@@ -169,7 +169,7 @@ check_tables(struct machine *m, const char *cmd, uint32_t proc, uint64_t vpn,
 	 * entries are written in */
 	snprintf(what, sizeof what, "%llu more page%s",
 	    (unsigned long long)pages, pages == 1 ? "" : "s");
-	if (check_memory(m, cmd, what, hist + pages * PAGE_BYTES +
+	if (check_memory(m, cmd, what, hist, pages * PAGE_BYTES +
 	    rmap_bytes(m, pages) + need * sizeof(struct tframe) + (pages * m->c.pte / MEM_CHUNK +
 	    m->levels + 1) * MEM_CHUNK, err) != 0)
 		return -1;
@@ -339,7 +339,7 @@ check_process(struct machine *m, const struct op *o, uint64_t hist,
 		return 0;
 	}
 	if (m->c.pt == PT_RADIX) {
-		if (check_memory(m, "process", "its page table", hist +
+		if (check_memory(m, "process", "its page table", hist,
 		    m->tframes_per[0] * sizeof(struct tframe) +
 		    (m->levels + 1) * MEM_CHUNK, err) != 0)
 			return -1;
@@ -391,7 +391,7 @@ check_access_in(struct machine *m, const struct op *o, uint64_t hist,
 	 * none), which may later be written back to disk; a guest's
 	 * accesses (shadow and EPT entries); else nothing grows. */
 	if (((o->kind == OP_WRITE && o->value != 0) || m->cpu != m) &&
-	    check_memory(m, cmd, "the access", hist + ACCESS_BYTES(m),
+	    check_memory(m, cmd, "the access", hist, ACCESS_BYTES(m),
 	    err) != 0)
 		return -1;
 	if (m->c.policy == POL_OPT && (o->fidx == OP_NO_FUTURE ||
@@ -440,21 +440,27 @@ check_history_bytes(const struct engine *e)
 
 int
 check_memory(struct machine *m, const char *cmd, const char *what,
-    uint64_t more, struct verr *err)
+    uint64_t hist, uint64_t more, struct verr *err)
 {
 	uint64_t max = m->cpu->c.max_memory, held;
-	char a[32], b[32];
+	char a[32], b[32], c[32], h[64];
 
 	if (max == 0)
 		return 0;
 	held = held_bytes(m);
-	if (held <= max && more <= max - held)
+	if (held <= max && hist <= max - held && more <= max - held - hist)
 		return 0;
 	mcfg_size_text(max, a, sizeof a);
 	mcfg_size_text(held, b, sizeof b);
+	h[0] = '\0';
+	if (hist >= (uint64_t)1 << 20) {
+		mcfg_size_text(hist, c, sizeof c);
+		snprintf(h, sizeof h, ", the history for back %s", c);
+	}
 	return verr_set(err, NULL, "%s: %s would take the simulation past its "
-	    "memory limit of %s (it holds %s; vmscope --max-memory=SIZE or "
-	    "VMSCOPE_MAX_MEMORY=SIZE sets the limit)", cmd, what, a, b);
+	    "memory limit of %s (the machine holds %s%s; vmscope "
+	    "--max-memory=SIZE or VMSCOPE_MAX_MEMORY=SIZE sets the limit)",
+	    cmd, what, a, b, h);
 }
 
 int
@@ -493,7 +499,7 @@ op_check(struct engine *e, const struct op *o, struct verr *err)
 			    "s", (unsigned long long)o->pa, o->nbytes == 1 ?
 			    "es" : "", m->c.pa, (unsigned long long)
 			    (((uint64_t)2 << (m->c.pa - 1)) - 1));
-		return check_memory(m, "poke", "the bytes", hist +
+		return check_memory(m, "poke", "the bytes", hist,
 		    (o->nbytes / MEM_CHUNK + 2) * MEM_CHUNK, err);
 	case OP_READ:
 	case OP_WRITE:

@@ -71,10 +71,11 @@ bool	fast_resume(struct engine *);
 int	op_check(struct engine *, const struct op *, struct verr *);
 int	check_access(struct machine *, const struct op *, struct verr *);
 /* The memory limit (mconfig.max_memory): 0 if what (a phrase: "3 more
- * pages") may add more bytes to those the machine, its guests and the
- * history hold, else -1 with a message that names the limit. */
+ * pages") may add more bytes to those the machine and its guests hold
+ * and hist bytes of history, else -1 with a message that names the
+ * limit. */
 int	check_memory(struct machine *, const char *cmd, const char *what,
-	    uint64_t more, struct verr *);
+	    uint64_t hist, uint64_t more, struct verr *);
 /* Bytes of history (operations, journals, checkpoints) e holds. */
 uint64_t check_history_bytes(const struct engine *);
 

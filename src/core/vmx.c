@@ -885,7 +885,7 @@ vmx_check(struct engine *e, const struct op *o, struct verr *err)
 		/* its backing and shadow maps, its pool, the host's
 		 * bookkeeping of the frames backing it and of its EPT */
 		if (check_memory(m, "vm", "the guest's memory",
-		    check_history_bytes(e) + gframes * (2 * sizeof(uint64_t) +
+		    check_history_bytes(e), gframes * (2 * sizeof(uint64_t) +
 		    sizeof(struct frame) + sizeof(struct tframe)) +
 		    ept_tables(m, gframes) * sizeof(struct tframe), err) != 0)
 			return -1;
