@@ -16,8 +16,8 @@
 #             big to keep in git;
 #  4. stdin:  tests/stdin.sh BINARY passes (bad input piped on stdin).
 # Before these, the helper scripts: tests/man.sh, compare.sh, keys.sh,
-# lessons.sh, list.sh, screen.sh, generate.sh, sweep.sh and trace.sh
-# (memory traces: UPDATE=1 rewrites tests/trace/golden/*.out too).
+# lessons.sh, list.sh, screen.sh, generate.sh, sweep.sh, strangers.sh and
+# trace.sh (memory traces: UPDATE=1 rewrites tests/trace/golden/*.out too).
 # An exit status above 2 always fails: a crash, a timeout, or a sanitizer
 # report (sanitizers are told to exit 99 here).
 # One line per failure (details indented below it), then "N passed, M failed";
@@ -111,6 +111,9 @@ script_test sh tests/list.sh "--list and lessons by name" "$bin"
 # programs without valgrind); sweep's CSV against separate runs.
 script_test bash tests/trace.sh "trace replay" "$bin"
 script_test sh tests/sweep.sh "sweep against separate runs" "$bin"
+# Files from strangers: no write without --allow-write, load's folder,
+# depth and cycle rules, no shell, nothing hangs.
+script_test bash tests/strangers.sh "files from strangers" "$bin"
 # The screen, driven through tmux (it skips itself without tmux).
 script_test sh tests/screen.sh "the screen" "$bin"
 # Generated problems: 100 seeds of each kind check clean and come out
