@@ -82,6 +82,7 @@ struct run_scan {
 	bool		 collect;	/* list the accesses, follow loads */
 	bool		 stop;		/* past a quit */
 	bool		 nomem;
+	bool		 toomany;	/* ... as the memory limit: accesses */
 	unsigned	 nerr;
 	bool		 save;		/* a save: keep the transcript */
 	bool		 history;	/* back or reset: keep a journal */
@@ -118,6 +119,7 @@ static bool	run_getline(const char *, size_t, size_t *, const char **,
 		    size_t *);
 static void	run_scan_lines(struct session *, struct run_frame *,
 		    const char *, size_t, struct run_scan *);
+static void	run_scan_nomem(struct session *, const struct run_scan *);
 static void	run_scan_command(struct session *, struct run_frame *,
 		    const struct cmd_parsed *, struct run_scan *);
 static int	run_lines(struct session *, struct run_frame *, const char *,
@@ -545,6 +547,10 @@ run_future_add(struct session *s, const char *proc, uint64_t va,
 	struct future_ref *f;
 	size_t cap;
 
+	/* an eighth of the memory limit, as the transcript kept */
+	if (s->max_memory != 0 &&
+	    s->nfuture >= s->max_memory / 8 / sizeof *f)
+		return (-2);
 	if (s->nfuture == s->capfuture) {
 		if (s->capfuture >= OP_NO_FUTURE / 2)
 			return (-1);
@@ -1015,6 +1021,24 @@ run_scan_lines(struct session *s, struct run_frame *f, const char *buf,
 	}
 }
 
+/* The scan ran out of room: of memory, or of the memory limit. */
+static void
+run_scan_nomem(struct session *s, const struct run_scan *sc)
+{
+	char lim[32];
+
+	if (!sc->toomany) {
+		run_error(s, 0, "out of memory");
+		return;
+	}
+	mcfg_size_text(s->max_memory, lim, sizeof lim);
+	run_error(s, 0, "more than %zu accesses: the list of a file's "
+	    "accesses (OPT needs the future) is held to an eighth of the "
+	    "memory limit of %s (vmscope --max-memory=SIZE or "
+	    "VMSCOPE_MAX_MEMORY=SIZE sets the limit); nothing of the file "
+	    "ran", s->nfuture, lim);
+}
+
 static void
 run_scan_command(struct session *s, struct run_frame *f,
     const struct cmd_parsed *p, struct run_scan *sc)
@@ -1023,6 +1047,7 @@ run_scan_command(struct session *s, struct run_frame *f,
 	struct run_frame *g;
 	char *buf, msg[256];
 	size_t len;
+	int r;
 
 	if (ce->flags & CMD_WRITES)
 		sc->save = true;
@@ -1042,9 +1067,11 @@ run_scan_command(struct session *s, struct run_frame *f,
 		case OP_READ:
 		case OP_WRITE:
 		case OP_EXEC:
-			if (run_future_add(s, sc->proc, p->op.va,
-			    sc->machine) != 0)
+			if ((r = run_future_add(s, sc->proc, p->op.va,
+			    sc->machine)) != 0) {
 				sc->nomem = true;
+				sc->toomany = r == -2;
+			}
 			break;
 		default:
 			break;
@@ -1153,7 +1180,7 @@ run_top(struct session *s, const char *name, char *real, char *dir,
 	run_scan_lines(s, f, buf, len, &sc);
 	f->line = 0;
 	if (sc.nomem)
-		run_error(s, 0, "out of memory");
+		run_scan_nomem(s, &sc);
 	if (sc.nerr == 0 && !sc.nomem) {
 		/* Without back or reset, nothing needs the journal. */
 		s->engine_flags = sc.history || (s->flags & RUN_HISTORY) ?
@@ -1265,7 +1292,7 @@ run_prepare(struct session *s, const char *name, const char *text,
 	s->frame = NULL;
 	run_frame_free(f);
 	if (sc.nomem)
-		run_error(s, 0, "out of memory");
+		run_scan_nomem(s, &sc);
 	s->use_future = sc.nerr == 0 && !sc.nomem;
 	return (s->use_future ? 0 : -1);
 }
