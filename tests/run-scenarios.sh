@@ -42,6 +42,7 @@ fi
 cd "$(dirname "$0")/.." || exit 2
 
 export LC_ALL=C.UTF-8
+unset VMSCOPE_MAX_MEMORY	# the default limit: tests/bad/table-too-big.bad
 export ASAN_OPTIONS=${ASAN_OPTIONS:-exitcode=99:detect_leaks=1}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-exitcode=99:print_stacktrace=1}
 timeout=${TIMEOUT:-60}	# per run; the bad-input runs get 10 s
