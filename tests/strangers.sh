@@ -25,8 +25,9 @@
 #     outside), a symbolic link out of the folder (refused), one inside
 #     (fine), a folder link to .., a file in sub/ loading ../x (its own
 #     folder is sub/), and trace, compare and sweep on a file outside;
-#  3. players: play 1000000000 (a parse error: nothing of the file runs),
-#     step and back 1000000000 (fine: as far as there is);
+#  3. players: play 1000000000 (a parse error: nothing of the file runs;
+#     typed on the screen, through tmux, refused and the screen still
+#     answers quit), step and back 1000000000 (fine: as far as there is);
 #  4. no shell: the binary imports none of system, popen, fork, the exec
 #     family, posix_spawn, wordexp, dlopen (skipped without nm).
 #
@@ -296,6 +297,35 @@ printf 'machine va=32 pa=32\nprocess p\nmap 0\nwrite 0 5\nback 1000000000\nstep 
     >"$box/steps.scenario"
 fine --check "$box/steps.scenario"
 fine --batch "$box/steps.scenario"
+
+# The same typed on the screen (the screen reads its players itself):
+# refused with the parser's message, and the screen still answers.
+if ! command -v tmux >/dev/null 2>&1; then
+	echo "SKIP  strangers.sh: play on the screen: tmux is missing"
+else
+	sock=vmscope-strangers-$$
+	cp "$root/scenarios/demo.scenario" "$box/demo.scenario"
+	tmux -L "$sock" -f /dev/null new-session -d -x 100 -y 30 \
+	    "$bin $box/demo.scenario; echo exited >$out/exited" 2>/dev/null
+	sleep 1
+	tmux -L "$sock" send-keys "play 1000000000" Enter
+	sleep 1
+	tmux -L "$sock" capture-pane -p >"$out/screen" 2>/dev/null
+	tmux -L "$sock" send-keys "quit" Enter
+	for i in 1 2 3 4 5 6 7 8 9 10; do
+		[ -f "$out/exited" ] && break
+		sleep 0.5
+	done
+	tmux -L "$sock" kill-server 2>/dev/null
+	if ! grep -qF "play: DELAY is at most 10000 milliseconds" "$out/screen"
+	then
+		fail "play 1000000000 typed on the screen: no message" "$out/screen"
+	elif [ ! -f "$out/exited" ]; then
+		fail "after play 1000000000 the screen no longer answers quit"
+	else
+		passed=$((passed + 1))
+	fi
+fi
 
 # 4. Nothing runs a shell: the program imports no way to start one.
 if ! command -v nm >/dev/null 2>&1; then
