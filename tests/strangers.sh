@@ -25,6 +25,8 @@
 #     outside), a symbolic link out of the folder (refused), one inside
 #     (fine), a folder link to .., a file in sub/ loading ../x (its own
 #     folder is sub/), and trace, compare and sweep on a file outside;
+#     a FIFO (load, trace, compare, sweep: it would block forever) and a
+#     link to /dev/zero (outside, and endless);
 #  3. players: play 1000000000 (a parse error: nothing of the file runs;
 #     typed on the screen, through tmux, refused and the screen still
 #     answers quit), step and back 1000000000 (fine: as far as there is);
@@ -281,6 +283,21 @@ refused "sweep: '../outside.trace' $outside" --check "$box/sweep.scenario"
 ln -s ../outside.trace "$box/link.trace"
 printf 'trace link.trace\n' >"$box/tlink.scenario"
 refused "trace: 'link.trace' $outside" --check "$box/tlink.scenario"
+
+# A FIFO unpacked from an archive would block the open forever, and a
+# device never end: only regular files are read.
+if mkfifo "$box/fifo" 2>/dev/null; then
+	for c in "load fifo" "trace fifo" "compare fifo" "sweep tlb 4 8 on fifo"; do
+		printf '%s\n' "$c" >"$box/fifo.scenario"
+		refused "${c%% *}: 'fifo' is not a regular file" \
+		    --check "$box/fifo.scenario"
+	done
+else
+	echo "SKIP  strangers.sh: a FIFO: mkfifo failed"
+fi
+ln -s /dev/zero "$box/zero.trace"
+printf 'trace zero.trace\n' >"$box/zero.scenario"
+refused "trace: 'zero.trace' $outside" --check "$box/zero.scenario"
 
 # 3. Players that ask for a billion.
 fresh

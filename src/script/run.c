@@ -106,6 +106,7 @@ static int	run_read(const char *, char **, size_t *);
 static char	*run_join(const char *, const char *);
 static char	*run_dirname(const char *);
 static bool	run_inside(const char *, const char *);
+static bool	run_regular(const char *);
 static int	run_builtin(const char *, struct run_frame **, char **,
 		    size_t *);
 static int	run_open(struct session *, const char *, struct run_frame **,
@@ -704,6 +705,20 @@ run_dirname(const char *path)
 	return (p);
 }
 
+/* May a file's command read the file at real: a regular file, or a
+ * folder (whose read fails with its own message)?  Not a FIFO, which
+ * blocks the open until someone writes, nor a device such as
+ * /dev/zero, which never ends: a folder unpacked from an archive may
+ * hold either. */
+static bool
+run_regular(const char *real)
+{
+	struct stat st;
+
+	return (stat(real, &st) != 0 || S_ISREG(st.st_mode) ||
+	    S_ISDIR(st.st_mode));
+}
+
 /* Is the real path real inside the real folder dir? */
 static bool
 run_inside(const char *real, const char *dir)
@@ -767,6 +782,12 @@ run_open(struct session *s, const char *arg, struct run_frame **fp,
 	if (f->dir != NULL && !run_inside(real, f->dir)) {
 		free(real);
 		goto outside;
+	}
+	if (f->dir != NULL && !run_regular(real)) {
+		snprintf(msg, msgsize, "load: '%s' is not a regular file (a "
+		    "FIFO or a device would wait forever or never end)", arg);
+		free(real);
+		return (-1);
 	}
 	for (g = f; g != NULL; g = g->up) {
 		if (g->real != NULL && strcmp(g->real, real) == 0) {
@@ -878,6 +899,13 @@ run_locate(struct session *s, const char *cmd, const char *arg, char **name,
 	if (!run_inside(real, f->dir)) {
 		free(real);
 		goto outside;
+	}
+	if (!run_regular(real)) {
+		free(real);
+		free(*name);
+		snprintf(msg, msgsize, "%s: '%s' is not a regular file (a FIFO "
+		    "or a device would wait forever or never end)", cmd, arg);
+		return (NULL);
 	}
 	return (real);
 outside:
