@@ -26,7 +26,10 @@
 #     (fine), a folder link to .., a file in sub/ loading ../x (its own
 #     folder is sub/), and trace, compare and sweep on a file outside;
 #     a FIFO (load, trace, compare, sweep: it would block forever) and a
-#     link to /dev/zero (outside, and endless);
+#     link to /dev/zero (outside, and endless); a scenario that sweep
+#     runs loads from its own folder; compare and sweep may not run
+#     inside what compare or sweep runs (two files naming each other
+#     recursed until the stack broke);
 #  3. players: play 1000000000 (a parse error: nothing of the file runs;
 #     typed on the screen, through tmux, refused and the screen still
 #     answers quit), step and back 1000000000 (fine: as far as there is);
@@ -283,6 +286,30 @@ refused "sweep: '../outside.trace' $outside" --check "$box/sweep.scenario"
 ln -s ../outside.trace "$box/link.trace"
 printf 'trace link.trace\n' >"$box/tlink.scenario"
 refused "trace: 'link.trace' $outside" --check "$box/tlink.scenario"
+
+# A scenario that sweep runs loads from its own folder, by load's rule
+# (it once loaded from the current directory, wherever that was).
+printf 'machine va=32 pa=32\nprocess p\nmap 0\nread 0\nload c.inc\n' \
+    >"$box/sub/b.scenario"
+printf 'read 0\n' >"$box/sub/c.inc"
+printf 'sweep tlb 4 8 on sub/b.scenario\n' >"$box/sweepsub.scenario"
+fine --check "$box/sweepsub.scenario"
+printf 'machine va=32 pa=32\nprocess p\nmap 0\nread 0\nload ../d9.inc\n' \
+    >"$box/sub/up.scenario"
+printf 'sweep tlb 4 8 on sub/up.scenario\n' >"$box/sweepup.scenario"
+refused "load: '../d9.inc' $outside" --check "$box/sweepup.scenario"
+# compare and sweep inside what compare or sweep runs: two files that
+# compare (or sweep on) each other once recursed until the stack broke.
+printf 'compare b.work\n' >"$box/a.work"
+printf 'compare a.work\n' >"$box/b.work"
+printf 'compare a.work\n' >"$box/cmp.scenario"
+refused "a.work:1:9: compare: a workload that compare or sweep runs may not run compare itself" \
+    --check "$box/cmp.scenario"
+printf 'machine va=32 pa=32\nprocess p\nmap 0\nread 0\nsweep tlb 4 8 on t.scenario\n' \
+    >"$box/s.scenario"
+printf 'sweep tlb 4 8 on s.scenario\n' >"$box/t.scenario"
+refused "t.scenario:1:1: sweep: a workload that compare or sweep runs may not run sweep itself" \
+    --check "$box/s.scenario"
 
 # A FIFO unpacked from an archive would block the open forever, and a
 # device never end: only regular files are read.

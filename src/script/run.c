@@ -945,7 +945,7 @@ run_builtin(const char *arg, struct run_frame **fp, char **bufp,
 
 int
 run_read_near(struct session *s, const char *arg, char **bufp,
-    size_t *lenp, char *msg, size_t msgsize)
+    size_t *lenp, char **realp, char *msg, size_t msgsize)
 {
 	struct run_frame *g, top;
 
@@ -962,8 +962,22 @@ run_read_near(struct session *s, const char *arg, char **bufp,
 	}
 	if (s->frame == &top)
 		s->frame = NULL;
+	if (realp != NULL) {
+		*realp = g->real;	/* the frame's, handed over */
+		g->real = NULL;
+	}
 	run_frame_free(g);
 	return (0);
+}
+
+int
+run_not_nested(struct session *s, unsigned col, const char *what)
+{
+	if (s->parent == NULL)
+		return (0);
+	run_error(s, col, "%s: a workload that compare or sweep runs may not "
+	    "run %s itself", what, what);
+	return (-1);
 }
 
 static size_t
@@ -1273,6 +1287,26 @@ run_file(struct session *s, const char *path)
 	return (err);
 }
 
+int
+run_string_at(struct session *s, const char *name, const char *real,
+    const char *text, size_t len)
+{
+	char *r, *d;
+
+	if (real == NULL)
+		return (run_string(s, name, text, len));
+	s->frame = NULL;
+	r = strdup(real);
+	d = run_dirname(real);
+	if (r == NULL || d == NULL) {
+		free(r);
+		free(d);
+		run_error(s, 0, "out of memory");
+		return (2);
+	}
+	return (run_top(s, name, r, d, text, len));
+}
+
 /* Text from memory, run as a file named name in the current directory. */
 int
 run_string(struct session *s, const char *name, const char *text,
@@ -1579,6 +1613,7 @@ run_compare_one(struct session *s, const char *arg, unsigned col, int mode,
 	sub->out.fn = run_sink_none;
 	sub->err.fn = run_sink_up;
 	sub->err.arg = s;
+	sub->parent = s;
 	sub->engine_flags = ENGINE_QUIET;
 	if (run_machine(sub, engine_config(s->engine), &ve) != 0)
 		run_error(s, col, "compare: %s", ve.msg);
@@ -1627,6 +1662,8 @@ run_compare(struct session *s, const char *arg, unsigned col)
 	char line[160];
 	int i, k, n;
 
+	if (run_not_nested(s, col, "compare") != 0)
+		return (-1);
 	for (i = 0; i < 4; i++)
 		if (run_compare_one(s, arg, col, i, &st[i]) != 0)
 			return (-1);

@@ -87,6 +87,8 @@ struct session {
 	size_t		 sweep_n;
 	char		 sweep_key[32];
 
+	const struct session *parent;	/* the session whose compare or
+					 * sweep runs this one, or NULL */
 	uint64_t	 max_memory;	/* of every machine made (mconfig):
 					 * run_memory_limit() */
 	bool		 cut;		/* the transcript kept for save
@@ -160,9 +162,19 @@ int	run_load(struct session *, const char *, unsigned);
 char	*run_locate(struct session *, const char *cmd, const char *arg,
 	    char **name, char *, size_t);
 /* The bytes of FILE as load would read them from where the session is
- * (the folder rule, built-in workloads): 0, or -1 with msg set. */
+ * (the folder rule, built-in workloads): 0, or -1 with msg set.  With
+ * realp, *realp gets the file's real path (malloc'd), or NULL for a
+ * built-in one. */
 int	run_read_near(struct session *, const char *, char **, size_t *,
-	    char *msg, size_t msgsize);
+	    char **realp, char *msg, size_t msgsize);
+/* Text read from the file at real (NULL: as run_string), run as a file
+ * named name: on a fresh machine, loading from real's folder. */
+int	run_string_at(struct session *, const char *name, const char *real,
+	    const char *text, size_t len);
+/* A compare or sweep may not run inside another's workload (nested, they
+ * would multiply their runs past any wait, or recurse): 0, or -1 with
+ * the error reported. */
+int	run_not_nested(struct session *, unsigned col, const char *what);
 int	run_save(struct session *, const char *, unsigned);
 /* data written to FILE (beside the file running), whole or not at all,
  * as save does: refused from a file without --allow-write, nothing under
