@@ -7,7 +7,9 @@
 #  1. asks for a billion: map pages=1000000000, frames=1000000000, a
 #     single-level table of 2^28 entries (it once took 24 GB), play
 #     1000000000 (tests/strangers.sh) - refused at once;
-#  2. under a limit of 64M: map lines of 65536 pages each until refused,
+#  2. under a limit of 64M: map lines of 65536 pages each until refused
+#     (and again with a back at the end, whose history counts; and one
+#     map of 1M pages with back under the default limit),
 #     a guest of 16 GiB, a trace of distinct pages streamed on stdin from
 #     a generator (refused at a line), a file of a million writes (more
 #     accesses than an eighth of the limit holds: refused before it
@@ -132,6 +134,16 @@ run 2 "give split= more levels" 32768 --check table2.scenario
 } >maps.scenario
 run 2 "map: 65536 more pages $limit" "$under" --max-memory=${mb}M \
     --check maps.scenario
+# The same with back at the end: the history for back (checkpoints are
+# copies of the machine) counts, so it is refused sooner, still within
+# the limit (a map of 1M pages with back once took 1.1 GB under 1G).
+{ cat maps.scenario; echo 'back 1'; } >mapsback.scenario
+run 2 "and the history for back may hold" "$under" --max-memory=${mb}M \
+    --check mapsback.scenario
+printf 'machine va=48 pa=52 frames=1048576\nprocess p\nmap 0 pages=1048576\nback 1\n' \
+    >mapback.scenario
+run 2 "mapback.scenario:3:1: map: 1048576 more pages would take the simulation past its memory limit of 1 GiB" \
+    $((1024 * 1024)) --check mapback.scenario
 printf 'machine va=48 pa=52\nvmxon\nvm g memory=16G\n' >vm.scenario
 run 2 "vm.scenario:3:1: vm: the guest's memory $limit" "$under" \
     --max-memory=${mb}M --check vm.scenario

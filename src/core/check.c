@@ -7,6 +7,7 @@
  * way.
  */
 #include <stdio.h>
+#include <string.h>
 
 #include "engine_int.h"
 
@@ -160,7 +161,7 @@ check_perm(const struct machine *m, const char *cmd, unsigned perm,
 
 static int
 check_tables(struct machine *m, const char *cmd, uint32_t proc, uint64_t vpn,
-    uint64_t pages, uint64_t hist, struct verr *err)
+    uint64_t pages, const struct check_hist *hist, struct verr *err)
 {
 	uint64_t need = os_missing_tables(m, proc, vpn, pages);
 	char what[64];
@@ -186,7 +187,7 @@ check_tables(struct machine *m, const char *cmd, uint32_t proc, uint64_t vpn,
 }
 
 static int
-check_map(struct machine *m, const struct op *o, uint64_t hist,
+check_map(struct machine *m, const struct op *o, const struct check_hist *hist,
     struct verr *err)
 {
 	uint32_t p = m->r.cur - 1;
@@ -271,7 +272,8 @@ check_mapped(struct machine *m, const struct op *o, struct verr *err)
 }
 
 static int
-check_share(struct machine *m, const struct op *o, uint64_t hist,
+check_share(struct machine *m, const struct op *o,
+    const struct check_hist *hist,
     struct verr *err)
 {
 	uint32_t p = m->r.cur - 1, q;
@@ -303,7 +305,8 @@ check_share(struct machine *m, const struct op *o, uint64_t hist,
 }
 
 static int
-check_process(struct machine *m, const struct op *o, uint64_t hist,
+check_process(struct machine *m, const struct op *o,
+    const struct check_hist *hist,
     struct verr *err)
 {
 	uint32_t i;
@@ -355,9 +358,10 @@ check_process(struct machine *m, const struct op *o, uint64_t hist,
 	return 0;
 }
 
-/* An access of machine m, with hist bytes of history held besides. */
+/* An access of machine m, with the history hist describes. */
 static int
-check_access_in(struct machine *m, const struct op *o, uint64_t hist,
+check_access_in(struct machine *m, const struct op *o,
+    const struct check_hist *hist,
     struct verr *err)
 {
 	const char *cmd = op_word(o->kind);
@@ -409,7 +413,9 @@ check_access_in(struct machine *m, const struct op *o, uint64_t hist,
 int
 check_access(struct machine *m, const struct op *o, struct verr *err)
 {
-	return check_access_in(m, o, 0, err);
+	static const struct check_hist none = { 0, 1 };
+
+	return check_access_in(m, o, &none, err);
 }
 
 /* Bytes held by the machine m belongs to: the host and its guests. */
@@ -426,36 +432,48 @@ held_bytes(const struct machine *m)
 	return n;
 }
 
-uint64_t
-check_history_bytes(const struct engine *e)
-{
-	uint64_t n = e->capops * sizeof(struct op) + jr_bytes(&e->jr) +
-	    jr_bytes(&e->old);
-	size_t i;
+/* engine.c keeps at most this many checkpoints (its MAX_CKPT). */
+#define CHECK_CKPT 8
 
-	for (i = 0; i < e->nck; i++)
-		n += held_bytes(e->ck[i].m);
-	return n;
+void
+check_history(const struct engine *e, struct check_hist *h)
+{
+	h->fixed = e->capops * sizeof(struct op);
+	h->copies = 1;
+	if (e->m->jr != NULL) {
+		/* a journal grows past its limit and the machine's size
+		 * before a checkpoint (a copy) starts the next */
+		h->fixed += 2 * e->jr_limit;
+		h->copies += CHECK_CKPT + 2;
+	}
 }
 
 int
 check_memory(struct machine *m, const char *cmd, const char *what,
-    uint64_t hist, uint64_t more, struct verr *err)
+    const struct check_hist *hist, uint64_t more, struct verr *err)
 {
-	uint64_t max = m->cpu->c.max_memory, held;
-	char a[32], b[32], c[32], h[64];
+	uint64_t max = m->cpu->c.max_memory, held, after, need = 0;
+	char a[32], b[32], c[32], h[96];
 
 	if (max == 0)
 		return 0;
 	held = held_bytes(m);
-	if (held <= max && hist <= max - held && more <= max - held - hist)
+	after = held + more;
+	if (more <= max && after <= max && after <= (max - hist->fixed) /
+	    hist->copies && hist->fixed <= max)
 		return 0;
 	mcfg_size_text(max, a, sizeof a);
 	mcfg_size_text(held, b, sizeof b);
 	h[0] = '\0';
-	if (hist >= (uint64_t)1 << 20) {
-		mcfg_size_text(hist, c, sizeof c);
-		snprintf(h, sizeof h, ", the history for back %s", c);
+	if (hist->copies > 1 || hist->fixed >= (uint64_t)1 << 20) {
+		if (more <= max && after <= max)
+			need = after * (hist->copies - 1) + hist->fixed;
+		mcfg_size_text(need, c, sizeof c);
+		snprintf(h, sizeof h, ", and the history for back may hold %s%s",
+		    need != 0 ? "" : "more than ", need != 0 ? c : a);
+		if (hist->copies > 1)
+			snprintf(h + strlen(h), sizeof h - strlen(h), " (up "
+			    "to %u copies of it)", hist->copies - 1);
 	}
 	return verr_set(err, NULL, "%s: %s would take the simulation past its "
 	    "memory limit of %s (the machine holds %s%s; vmscope "
@@ -467,7 +485,7 @@ int
 op_check(struct engine *e, const struct op *o, struct verr *err)
 {
 	unsigned ctx = vmx_ctx_for(e->m, o);
-	uint64_t hist = check_history_bytes(e);
+	struct check_hist hist;
 
 	struct machine *m = ctx ? e->m->vms[ctx - 1] : e->m;
 
@@ -475,21 +493,22 @@ op_check(struct engine *e, const struct op *o, struct verr *err)
 		return verr_set(err, NULL, "%s: the simulation ran out of "
 		    "memory earlier, so the machine is no longer sound",
 		    op_word(o->kind));
+	check_history(e, &hist);
 	switch (o->kind) {
 	case OP_PROCESS:
-		return check_process(m, o, hist, err);
+		return check_process(m, o, &hist, err);
 	case OP_SWITCH:
 		if (os_find_proc(m, o->name) == NONE32)
 			return verr_set(err, "name", "switch: there is no "
 			    "process named '%s'", o->name);
 		return 0;
 	case OP_MAP:
-		return check_map(m, o, hist, err);
+		return check_map(m, o, &hist, err);
 	case OP_UNMAP:
 	case OP_PROTECT:
 		return check_mapped(m, o, err);
 	case OP_SHARE:
-		return check_share(m, o, hist, err);
+		return check_share(m, o, &hist, err);
 	case OP_POKE:
 		if (o->nbytes == 0 || o->pa >= ((uint64_t)1 << m->c.pa) ||
 		    o->nbytes > ((uint64_t)1 << m->c.pa) - o->pa)
@@ -499,12 +518,12 @@ op_check(struct engine *e, const struct op *o, struct verr *err)
 			    "s", (unsigned long long)o->pa, o->nbytes == 1 ?
 			    "es" : "", m->c.pa, (unsigned long long)
 			    (((uint64_t)2 << (m->c.pa - 1)) - 1));
-		return check_memory(m, "poke", "the bytes", hist,
+		return check_memory(m, "poke", "the bytes", &hist,
 		    (o->nbytes / MEM_CHUNK + 2) * MEM_CHUNK, err);
 	case OP_READ:
 	case OP_WRITE:
 	case OP_EXEC:
-		return check_access_in(m, o, hist, err);
+		return check_access_in(m, o, &hist, err);
 	default:
 		return vmx_check(e, o, err);
 	}

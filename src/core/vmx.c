@@ -831,6 +831,7 @@ vmx_check(struct engine *e, const struct op *o, struct verr *err)
 	uint32_t i;
 	uint64_t mem, gframes;
 	struct machine *g;
+	struct check_hist hist;
 
 	switch (o->kind) {
 	case OP_VM:
@@ -884,8 +885,8 @@ vmx_check(struct engine *e, const struct op *o, struct verr *err)
 		}
 		/* its backing and shadow maps, its pool, the host's
 		 * bookkeeping of the frames backing it and of its EPT */
-		if (check_memory(m, "vm", "the guest's memory",
-		    check_history_bytes(e), gframes * (2 * sizeof(uint64_t) +
+		check_history(e, &hist);
+		if (check_memory(m, "vm", "the guest's memory", &hist, gframes * (2 * sizeof(uint64_t) +
 		    sizeof(struct frame) + sizeof(struct tframe)) +
 		    ept_tables(m, gframes) * sizeof(struct tframe), err) != 0)
 			return -1;
