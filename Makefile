@@ -5,7 +5,7 @@
 #   make test         layering lint, unit tests, scenario and golden tests,
 #                     then unit and scenario tests again under ASan+UBSan
 #   make test-valgrind  the unit tests and the scenario checks under
-#                     valgrind memcheck (no errors, no leaks): about 3
+#                     valgrind memcheck (no errors, no leaks): 3.5 to 4
 #                     minutes on the 2-core machine it was measured on
 #                     (test_fast alone 2.5), over the 2 allowed, so not
 #                     part of `make test`; CI runs it after (.ci/run)
