@@ -66,7 +66,7 @@ check_failed(const char *msg)
 
 /* Options with no short letter. */
 enum { OPT_TRACE = 0x100, OPT_MACHINE, OPT_STATS, OPT_SKIP_BAD, OPT_FORMAT,
-	OPT_INTERVAL };
+	OPT_INTERVAL, OPT_MAX_MEMORY };
 
 static const struct option longopts[] = {
 	{ "batch",	 no_argument, NULL, 'b' },
@@ -86,6 +86,7 @@ static const struct option longopts[] = {
 	{ "skip-bad",	 no_argument, NULL, OPT_SKIP_BAD },
 	{ "format",	 required_argument, NULL, OPT_FORMAT },
 	{ "interval",	 required_argument, NULL, OPT_INTERVAL },
+	{ "max-memory",	 required_argument, NULL, OPT_MAX_MEMORY },
 	{ "help",	 no_argument, NULL, 'h' },
 	{ "version",	 no_argument, NULL, 'V' },
 	{ NULL,		 0,	      NULL, 0 }
@@ -146,6 +147,11 @@ usage(FILE *fp)
 	    "  --format=F     with --trace: text (default), csv or json\n"
 	    "  --interval=N   with --trace: references per working-set "
 	    "interval (10000)\n"
+	    "  --max-memory=SIZE  the most memory the simulation may hold "
+	    "(default 1G, or\n"
+	    "                 VMSCOPE_MAX_MEMORY; 0: no limit): past it, the "
+	    "command that\n"
+	    "                 would need more is refused\n"
 	    "  --bench-screen FILE STEPS  time the screen (make bench)\n"
 	    "  -h, --help     show this help\n"
 	    "  -V, --version  show the version\n"
@@ -355,6 +361,7 @@ trace(const char *machine, struct trace_opts *o)
 	static const int sigs[] = { SIGINT, SIGTERM, SIGHUP };
 	struct sigaction sa, old;
 	struct mconfig c;
+	struct verr ve;
 	char msg[1200];
 	size_t i;
 	int status;
@@ -362,6 +369,11 @@ trace(const char *machine, struct trace_opts *o)
 	if (trace_machine(machine != NULL ? machine : "", &c, msg,
 	    sizeof msg) != 0) {
 		fprintf(stderr, "vmscope: --machine: %s\n", msg);
+		return (2);
+	}
+	memset(&ve, 0, sizeof ve);
+	if (run_memory_limit(&c.max_memory, &ve) != 0) {
+		fprintf(stderr, "vmscope: %s\n", ve.msg);
 		return (2);
 	}
 	o->stdin_ok = true;
@@ -436,6 +448,7 @@ main(int argc, char **argv)
 	int ch, i, status;
 	unsigned ui = 0, closed;
 	struct out_state out = { false, 0 };
+	uint64_t limit;
 
 	inv_set_handler(check_failed);
 	/* stdout closed: nowhere to write anything, the help included */
@@ -519,6 +532,17 @@ main(int argc, char **argv)
 				return (usage_error("--format takes text, csv "
 				    "or json, not '%s'", optarg));
 			traced = true;
+			break;
+		case OPT_MAX_MEMORY:
+			/* every session, the screen's too, reads it there */
+			memset(&ve, 0, sizeof ve);
+			if (run_memory_parse("--max-memory", optarg, &limit,
+			    &ve) != 0)
+				return (usage_error("%s", ve.msg));
+			if (setenv("VMSCOPE_MAX_MEMORY", optarg, 1) != 0) {
+				fputs("vmscope: out of memory\n", stderr);
+				return (2);
+			}
 			break;
 		case OPT_INTERVAL:
 			if (!interval_arg(optarg, &to.interval))

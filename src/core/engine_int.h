@@ -73,5 +73,21 @@ bool	fast_resume(struct engine *);
 /* check.c */
 int	op_check(struct engine *, const struct op *, struct verr *);
 int	check_access(struct machine *, const struct op *, struct verr *);
+/* What the history for back may hold besides the machine: fixed bytes
+ * (the operations kept, two journals at their limit), and how many
+ * copies of the machine, itself included (with a journal: the
+ * checkpoints, and two journals that grow to the machine's size before
+ * a checkpoint). */
+struct check_hist {
+	uint64_t fixed;
+	unsigned copies;
+};
+void	check_history(const struct engine *, struct check_hist *);
+/* The memory limit (mconfig.max_memory): 0 if what (a phrase: "3 more
+ * pages") may add more bytes to the machine and its guests, with the
+ * history hist allows for, else -1 with a message that names the
+ * limit. */
+int	check_memory(struct machine *, const char *cmd, const char *what,
+	    const struct check_hist *, uint64_t more, struct verr *);
 
 #endif

@@ -845,6 +845,7 @@ vmx_check(struct engine *e, const struct op *o, struct verr *err)
 	uint32_t i;
 	uint64_t mem, gframes;
 	struct machine *g;
+	struct check_hist hist;
 
 	switch (o->kind) {
 	case OP_VM:
@@ -901,6 +902,13 @@ vmx_check(struct engine *e, const struct op *o, struct verr *err)
 					    (long long)o->asid,
 					    m->vms[i]->vmname);
 		}
+		/* its backing and shadow maps, its pool, the host's
+		 * bookkeeping of the frames backing it and of its EPT */
+		check_history(e, &hist);
+		if (check_memory(m, "vm", "the guest's memory", &hist, gframes * (2 * sizeof(uint64_t) +
+		    sizeof(struct frame) + sizeof(struct tframe)) +
+		    ept_tables(m, gframes) * sizeof(struct tframe), err) != 0)
+			return -1;
 		if (pool_reserve(m, 0, 0, gframes + ept_tables(m,
 		    gframes)) != 0)
 			return verr_set(err, NULL, "out of memory");

@@ -2208,6 +2208,8 @@ run_typed(const char *line)
 				;
 		} else if (strcmp(word, "run") == 0)
 			play_to_end();
+		else if (p[n] == ' ' && count > CMD_PLAY_MAX)
+			session_line(line);	/* its parser says why not */
 		else
 			U.playing = p[n] == ' ' ? (int)count : 300;
 		return;
