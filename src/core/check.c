@@ -21,6 +21,7 @@
  * chunk of table for each level of entries the OS writes).
  */
 #define PAGE_BYTES (sizeof(struct rec) + sizeof(struct pobj))
+#define ANON_SURE 256u	/* first touches anon_room answers for */
 #define ACCESS_BYTES(m) (PAGE_BYTES + 4 * sizeof(struct rmap_slot) + \
 	((m)->levels + 2) * MEM_CHUNK)
 
@@ -359,6 +360,49 @@ check_process(struct machine *m, const struct op *o,
 	return 0;
 }
 
+/*
+ * Would any page's first touch in an anon process fit (check_tables of
+ * one page whose whole path is missing)?  With no history to keep (a
+ * trace's engine), the answer is made for ANON_SURE touches at once and
+ * counted down, an access touching one page at most: any other
+ * operation starts the count again (check_anon_forget).
+ */
+static bool
+anon_room(struct machine *m, const char *cmd, const struct check_hist *hist)
+{
+	struct verr quiet;
+	bool batch = hist->fixed == 0 && hist->copies == 1;
+	uint64_t k = batch ? ANON_SURE : 1, per = PAGE_BYTES + m->levels *
+	    sizeof(struct tframe) + (m->levels + 1) * MEM_CHUNK;
+
+	if (batch && m->anon_sure > 0) {
+		m->anon_sure--;
+		return true;
+	}
+	if (os_tframes_left(m) < k * m->levels ||
+	    (!pool_has_room(m, (uint32_t)k, (uint32_t)k, k * m->levels) &&
+	    pool_reserve(m, (uint32_t)k, (uint32_t)k, k * m->levels) != 0) ||
+	    check_memory(m, cmd, "", hist, k * per + rmap_bytes(m, k),
+	    &quiet) != 0)
+		return false;
+	if (batch)
+		m->anon_sure = (uint32_t)k - 1;
+	return true;
+}
+
+/* Any operation but an access: anon_room's count starts again, in the
+ * host and its guests (memory is counted over them all). */
+static void
+check_anon_forget(struct machine *h)
+{
+	uint32_t i;
+
+	h->anon_sure = 0;
+	for (i = 0; i < h->r.nvms; i++)
+		h->vms[i]->anon_sure = 0;
+}
+
+
 /* An access of machine m, with the history hist describes. */
 static int
 check_access_in(struct machine *m, const struct op *o,
@@ -392,9 +436,7 @@ check_access_in(struct machine *m, const struct op *o,
 	/* An anon process's first touch of a page maps it: room for its
 	 * tables.  When the room left would hold a whole new path, the
 	 * page need not be looked up (the per-reference path of a trace). */
-	if (m->procs[p].anon && !o->kernel && (os_tframes_left(m) <
-	    m->levels || (!pool_has_room(m, 1, 1, m->levels) &&
-	    pool_reserve(m, 1, 1, m->levels) != 0)) &&
+	if (m->procs[p].anon && !o->kernel && !anon_room(m, cmd, hist) &&
 	    os_lookup(m, p, vpn) == NONE32 &&
 	    check_tables(m, cmd, p, vpn, 1, hist, err) != 0)
 		return -1;
@@ -501,6 +543,8 @@ op_check(struct engine *e, const struct op *o, struct verr *err)
 		    "memory earlier, so the machine is no longer sound",
 		    op_word(o->kind));
 	check_history(e, &hist);
+	if (o->kind != OP_READ && o->kind != OP_WRITE && o->kind != OP_EXEC)
+		check_anon_forget(e->m);
 	switch (o->kind) {
 	case OP_PROCESS:
 		return check_process(m, o, &hist, err);

@@ -347,6 +347,9 @@ struct machine {
 	uint64_t *scratch;	/* OPT's look-ahead marks, one per pool
 				 * frame; not state (never journaled) */
 	bool quiet;		/* ENGINE_QUIET: reads fetch lazily */
+	uint32_t anon_sure;	/* accesses sure to find room for an anon
+				 * first touch (check.c anon_room); not
+				 * state */
 
 	/* virtualization: the host holds its guests; a guest is a machine
 	 * of its own (its OS, its processes, its tables in guest-physical
