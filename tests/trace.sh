@@ -255,6 +255,17 @@ else
 	fail "page tables out of room far into a trace: exit $status" "$tmp/err"
 fi
 
+# policy=opt holds the trace in half the memory limit at most
+awk 'BEGIN { for (i = 0; i < 600000; i++) printf "r 0x%x\n", (i % 3000) * 4096 }' \
+	>"$tmp/opt.trace"
+run --max-memory=32M --trace "$tmp/opt.trace" --machine policy=opt
+if [ "$status" -eq 2 ] && [ ! -s "$tmp/out" ] &&
+    grep -q "opt.trace:508401: policy=opt holds the trace, 33 bytes a reference, in half the memory limit of 32 MiB" "$tmp/err"; then
+	passed=$((passed + 1))
+else
+	fail "policy=opt past half the memory limit: exit $status" "$tmp/err"
+fi
+
 # 5. Real programs against the model.
 if ! command -v valgrind >/dev/null 2>&1 || ! command -v cc >/dev/null 2>&1; then
 	echo "SKIP  trace.sh: real programs: valgrind or cc is missing (make deps installs valgrind)"

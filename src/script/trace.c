@@ -970,18 +970,33 @@ trace_keep(struct trace_run *t, const struct trace_ref *r)
 {
 	struct future_ref *nf;
 	uint8_t *nk;
-	size_t cap;
+	size_t cap, most = (size_t)UINT32_MAX - 3;
+	char lim[32];
+	/* a reference held: itself, its kind, and the engine's next use and
+	 * process of it (engine_future_bytes) */
+	const uint64_t per = sizeof *nf + 1 + 2 * sizeof(uint32_t);
 
+	if (t->c->max_memory != 0 && t->c->max_memory / 2 / per < most)
+		most = (size_t)(t->c->max_memory / 2 / per);
 	if (t->nfut == t->capfut) {
-		if (t->capfut >= (size_t)UINT32_MAX - 1) {
-			trace_put(&t->o->err, "%s:%" PRIu64 ": policy=opt "
-			    "holds at most %" PRIu32 " references", t->name,
-			    t->line, UINT32_MAX - 1);
+		if (t->capfut >= most) {
+			mcfg_size_text(t->c->max_memory, lim, sizeof lim);
+			if (most == (size_t)UINT32_MAX - 3)
+				trace_put(&t->o->err, "%s:%" PRIu64 ": policy="
+				    "opt holds at most %zu references",
+				    t->name, t->line, most);
+			else
+				trace_put(&t->o->err, "%s:%" PRIu64 ": policy="
+				    "opt holds the trace, %" PRIu64 " bytes a "
+				    "reference, in half the memory limit of %s"
+				    " at most: %zu references (give a larger "
+				    "--max-memory)", t->name, t->line, per,
+				    lim, most);
 			return (-1);
 		}
 		cap = t->capfut ? t->capfut * 2 : 4096;
-		if (cap > (size_t)UINT32_MAX - 1)
-			cap = (size_t)UINT32_MAX - 1;
+		if (cap > most)
+			cap = most;
 		nf = (struct future_ref *)realloc(t->fut, cap * sizeof *nf);
 		if (nf != NULL)
 			t->fut = nf;
