@@ -255,6 +255,16 @@ else
 	fail "page tables out of room far into a trace: exit $status" "$tmp/err"
 fi
 
+# a UTF-8 byte order mark before the first line, as a scenario may have
+printf '\357\273\277' | cat - tests/trace/small.plain >"$tmp/bom.trace"
+want=$(figures tests/trace/small.plain)
+got=$(figures "$tmp/bom.trace")
+if [ -n "$want" ] && [ "$want" = "$got" ]; then
+	passed=$((passed + 1))
+else
+	fail "a byte order mark: '$got', without it '$want'" "$tmp/ferr"
+fi
+
 # policy=opt holds the trace in half the memory limit at most
 awk 'BEGIN { for (i = 0; i < 600000; i++) printf "r 0x%x\n", (i % 3000) * 4096 }' \
 	>"$tmp/opt.trace"

@@ -668,6 +668,8 @@ trace_line(struct trace_run *t, const char *s, size_t len)
 	const char *end = s + len, *p;
 
 	t->nref = 0;
+	if (t->line == 1 && len >= 3 && memcmp(s, "\xef\xbb\xbf", 3) == 0)
+		s += 3;		/* a UTF-8 byte order mark, as in scenarios */
 	while (end > s && (end[-1] == '\r' || trace_blank(end[-1])))
 		end--;
 	for (p = s; p < end && trace_blank(*p); p++)
