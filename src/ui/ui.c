@@ -1860,11 +1860,18 @@ static void
 play_to_end(void)
 {
 	unsigned long n = 0;
+	char msg[96];
 
 	/* from a pause too: run goes on to the next pause, a question or
-	 * the end */
-	while (!ui_stop() && advance() && !quiz_pending() && n++ < 1000000)
-		;
+	 * the end; after a million steps it stops and says so (run again
+	 * goes on) */
+	while (!ui_stop() && advance() && !quiz_pending())
+		if (++n == 1000000) {
+			snprintf(msg, sizeof msg, "-- run stopped after %lu "
+			    "steps: run again goes on --", n);
+			log_add(msg, strlen(msg));
+			break;
+		}
 }
 
 /* ---- commands typed ---- */
