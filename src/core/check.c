@@ -21,7 +21,7 @@
  * chunk of table for each level of entries the OS writes).
  */
 #define PAGE_BYTES (sizeof(struct rec) + sizeof(struct pobj))
-#define ANON_SURE 256u	/* first touches anon_room answers for */
+#define ACCESS_SURE 256u	/* accesses access_sure answers for */
 #define ACCESS_BYTES(m) (PAGE_BYTES + 4 * sizeof(struct rmap_slot) + \
 	((m)->levels + 2) * MEM_CHUNK)
 
@@ -361,45 +361,47 @@ check_process(struct machine *m, const struct op *o,
 }
 
 /*
- * Would any page's first touch in an anon process fit (check_tables of
- * one page whose whole path is missing)?  With no history to keep (a
- * trace's engine), the answer is made for ANON_SURE touches at once and
- * counted down, an access touching one page at most: any other
- * operation starts the count again (check_anon_forget).
+ * Is the memory an access may take - a page of an anon process mapped on
+ * its first touch with its tables (check_tables of one page whose whole
+ * path is missing), the data it writes (ACCESS_BYTES) - sure to be there,
+ * so that the page need not be looked up nor the memory counted?  Only
+ * with no history to keep and no guest (a trace's engine): the answer is
+ * then made for ACCESS_SURE accesses at once and counted down; any other
+ * operation starts the count again (check_sure_forget).
  */
 static bool
-anon_room(struct machine *m, const char *cmd, const struct check_hist *hist)
+access_sure(struct machine *m, const char *cmd, const struct check_hist *hist)
 {
 	struct verr quiet;
-	bool batch = hist->fixed == 0 && hist->copies == 1;
-	uint64_t k = batch ? ANON_SURE : 1, per = PAGE_BYTES + m->levels *
-	    sizeof(struct tframe) + (m->levels + 1) * MEM_CHUNK;
+	uint64_t k = ACCESS_SURE, more = k * ACCESS_BYTES(m);
 
-	if (batch && m->anon_sure > 0) {
-		m->anon_sure--;
+	if (hist->fixed != 0 || hist->copies != 1 || m->cpu != m ||
+	    m->r.nvms != 0)
+		return false;
+	if (m->access_sure > 0) {
+		m->access_sure--;
 		return true;
 	}
-	if (os_tframes_left(m) < k * m->levels ||
-	    (!pool_has_room(m, (uint32_t)k, (uint32_t)k, k * m->levels) &&
-	    pool_reserve(m, (uint32_t)k, (uint32_t)k, k * m->levels) != 0) ||
-	    check_memory(m, cmd, "", hist, k * per + rmap_bytes(m, k),
-	    &quiet) != 0)
+	if (m->procs[m->r.cur - 1].anon) {
+		if (os_tframes_left(m) < k * m->levels ||
+		    (!pool_has_room(m, (uint32_t)k, (uint32_t)k, k *
+		    m->levels) && pool_reserve(m, (uint32_t)k, (uint32_t)k,
+		    k * m->levels) != 0))
+			return false;
+		more += k * (PAGE_BYTES + m->levels * sizeof(struct tframe) +
+		    (m->levels + 1) * MEM_CHUNK) + rmap_bytes(m, k);
+	}
+	if (check_memory(m, cmd, "", hist, more, &quiet) != 0)
 		return false;
-	if (batch)
-		m->anon_sure = (uint32_t)k - 1;
+	m->access_sure = (uint32_t)k - 1;
 	return true;
 }
 
-/* Any operation but an access: anon_room's count starts again, in the
- * host and its guests (memory is counted over them all). */
+/* Any operation but an access: access_sure's count starts again. */
 static void
-check_anon_forget(struct machine *h)
+check_sure_forget(struct machine *h)
 {
-	uint32_t i;
-
-	h->anon_sure = 0;
-	for (i = 0; i < h->r.nvms; i++)
-		h->vms[i]->anon_sure = 0;
+	h->access_sure = 0;
 }
 
 
@@ -433,20 +435,22 @@ check_access_in(struct machine *m, const struct op *o,
 		    "memory earlier, so the machine is no longer sound", cmd);
 	vpn = (o->va & m->va_mask) >> m->c.page_bits;
 	p = m->r.cur - 1;
-	/* An anon process's first touch of a page maps it: room for its
-	 * tables.  When the room left would hold a whole new path, the
-	 * page need not be looked up (the per-reference path of a trace). */
-	if (m->procs[p].anon && !o->kernel && !anon_room(m, cmd, hist) &&
-	    os_lookup(m, p, vpn) == NONE32 &&
-	    check_tables(m, cmd, p, vpn, 1, hist, err) != 0)
-		return -1;
-	/* Only data allocates: a value written (a trace's writes carry
-	 * none), which may later be written back to disk; a guest's
-	 * accesses (shadow and EPT entries); else nothing grows. */
-	if (((o->kind == OP_WRITE && o->value != 0) || m->cpu != m) &&
-	    check_memory(m, cmd, "the access", hist, ACCESS_BYTES(m),
-	    err) != 0)
-		return -1;
+	if (!access_sure(m, cmd, hist)) {
+		/* An anon process's first touch of a page maps it: room
+		 * for its tables. */
+		if (m->procs[p].anon && !o->kernel &&
+		    os_lookup(m, p, vpn) == NONE32 &&
+		    check_tables(m, cmd, p, vpn, 1, hist, err) != 0)
+			return -1;
+		/* Only data allocates: a value written (a trace's writes
+		 * carry none), which may later be written back to disk; a
+		 * guest's accesses (shadow and EPT entries); else nothing
+		 * grows. */
+		if (((o->kind == OP_WRITE && o->value != 0) || m->cpu != m) &&
+		    check_memory(m, cmd, "the access", hist, ACCESS_BYTES(m),
+		    err) != 0)
+			return -1;
+	}
 	if (m->c.policy == POL_OPT && (o->fidx == OP_NO_FUTURE ||
 	    o->fidx >= m->nfuture))
 		return verr_set(err, NULL, "%s: policy=opt needs the future, "
@@ -544,7 +548,7 @@ op_check(struct engine *e, const struct op *o, struct verr *err)
 		    op_word(o->kind));
 	check_history(e, &hist);
 	if (o->kind != OP_READ && o->kind != OP_WRITE && o->kind != OP_EXEC)
-		check_anon_forget(e->m);
+		check_sure_forget(e->m);
 	switch (o->kind) {
 	case OP_PROCESS:
 		return check_process(m, o, &hist, err);

@@ -418,7 +418,7 @@ engine_back(struct engine *e, uint64_t n, uint64_t *moved, struct verr *err)
 	    jr_undo_step(&e->old))))
 		;
 	if (e->m->r.pos < start)
-		rmap_rebuild(e->m);	/* not journaled: see machine.c */
+		rmap_suspect(e->m);	/* not journaled: see machine.c */
 	if (e->m->r.pos > target) {
 		for (i = e->nck; i > 0 && e->ck[i - 1].pos > target; i--)
 			;

@@ -89,17 +89,24 @@ rmap_find(const struct machine *m, uint32_t proc, uint64_t vpn)
 
 	for (i = rmap_hash(proc, vpn) & mask;; i = (i + 1) & mask) {
 		s = &m->rmap[i];
-		if (s->proc == 0)
-			return NONE32;
-		if (s->proc == proc + 1 && s->vpn == vpn)
+		if (s->proc == 0 && !m->rmap_suspect)
+			return NONE32;	/* never mapped */
+		if (s->proc == 0 || (s->proc == proc + 1 && s->vpn == vpn))
 			break;
 	}
-	if (s->rec >= m->r.nrecs)
-		return NONE32;
-	r = rec_at(m, s->rec);
-	if (!r->live || r->proc != proc || r->vpn != vpn)
-		return NONE32;
-	return s->rec;
+	if (s->proc != 0 && s->rec < m->r.nrecs) {
+		r = rec_at(m, s->rec);
+		if (r->live && r->proc == proc && r->vpn == vpn)
+			return s->rec;
+	}
+	if (!m->rmap_suspect)
+		return NONE32;	/* unmapped (its last record is dead) */
+	/* After back, the slot may name a record undone while an earlier
+	 * one of the page lives again, or be missing (a rebuild dropped the
+	 * page while it was unmapped): the index is made anew, once (it is
+	 * not state, as mem's cache is not). */
+	rmap_rebuild((struct machine *)(uintptr_t)m);
+	return rmap_find(m, proc, vpn);
 }
 
 static struct rmap_slot *
@@ -146,8 +153,21 @@ rmap_put(struct machine *m, uint32_t proc, uint64_t vpn, uint32_t rec)
 /* The rmap is an index over the records, not state: the journal does
  * not save it (its table moves when it grows), so undoing steps can leave
  * a slot naming a later record of the same page - unmapped and mapped
- * again - while the earlier record lives again.  Build it anew from the
- * live records, in m and its guests. */
+ * again - while the earlier record lives again.  Back marks it suspect,
+ * in m and its guests (O(1)); the first lookup that finds a slot not
+ * naming a live record of its page then builds it anew (rmap_find), so
+ * a back that undid no such thing costs nothing more. */
+void
+rmap_suspect(struct machine *m)
+{
+	uint32_t i;
+
+	m->rmap_suspect = true;
+	for (i = 0; i < m->r.nvms; i++)
+		rmap_suspect(m->vms[i]);
+}
+
+/* The rmap anew from the live records of m. */
 void
 rmap_rebuild(struct machine *m)
 {
@@ -156,13 +176,12 @@ rmap_rebuild(struct machine *m)
 
 	memset(m->rmap, 0, m->rmap_cap * sizeof *m->rmap);
 	m->rmap_n = 0;
+	m->rmap_suspect = false;
 	for (i = 0; i < m->r.nrecs; i++) {
 		r = rec_at(m, i);
 		if (r->live)
 			(void)rmap_put(m, r->proc, r->vpn, i);
 	}
-	for (i = 0; i < m->r.nvms; i++)
-		rmap_rebuild(m->vms[i]);
 }
 
 /* splitmix64: the seeded generator of policy=random and tlb.policy=random

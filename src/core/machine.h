@@ -332,6 +332,8 @@ struct machine {
 	/* (proc, vpn) -> record; entries may be stale, always verified */
 	struct rmap_slot *rmap;
 	size_t rmap_cap, rmap_n;
+	bool rmap_suspect;	/* back happened: a stale slot may hide a
+				 * live record (rmap_find rebuilds) */
 
 	/* the future (OPT): keys of each access */
 	const struct future_ref *future;
@@ -347,8 +349,8 @@ struct machine {
 	uint64_t *scratch;	/* OPT's look-ahead marks, one per pool
 				 * frame; not state (never journaled) */
 	bool quiet;		/* ENGINE_QUIET: reads fetch lazily */
-	uint32_t anon_sure;	/* accesses sure to find room for an anon
-				 * first touch (check.c anon_room); not
+	uint32_t access_sure;	/* accesses sure to find the memory they
+				 * may take (check.c access_sure); not
 				 * state */
 
 	/* virtualization: the host holds its guests; a guest is a machine
@@ -408,6 +410,7 @@ pool_has_room(const struct machine *m, uint32_t nrec, uint32_t npobj,
 int		 rmap_put(struct machine *, uint32_t proc, uint64_t vpn,
 		    uint32_t rec);
 void		 rmap_rebuild(struct machine *);
+void		 rmap_suspect(struct machine *);
 uint64_t	 rng_next(struct machine *);
 
 /* phys.c: journaled memory writes */
