@@ -261,6 +261,7 @@ sweep_one(struct session *s, const struct sweep_args *a, size_t i,
 	}
 	run_set_output(sub, sweep_out_none, NULL);
 	run_set_errors(sub, sweep_err_sink, &se);
+	sub->step_limit = s->step_limit;
 	sub->override_key = a->key;
 	snprintf(sub->override_val, sizeof sub->override_val, "%s",
 	    a->val[i]);
