@@ -857,7 +857,12 @@ vmx_check(struct engine *e, const struct op *o, struct verr *err)
 			    "guest's memory is a power of two of at least 4 "
 			    "pages", (unsigned long long)mem);
 		gframes = mem >> m->c.page_bits;
-		if (gframes > ((uint64_t)1 << 22) || gframes + (o->mmu ==
+		if (gframes > ((uint64_t)1 << 22))
+			return verr_set(err, "memory", "vm: memory=%llu is "
+			    "%llu guest frames; a guest has at most 4194304 "
+			    "(as the host's pool)", (unsigned long long)mem,
+			    (unsigned long long)gframes);
+		if (gframes + (o->mmu ==
 		    MMU_NESTED ? ept_tables(m, gframes) : 0) + (o->mmu ==
 		    MMU_SHADOW ? gframes - gframes / 2 : 0) >
 		    os_tframes_left(m))
