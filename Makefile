@@ -137,7 +137,7 @@ ASAN_UNIT_BINS = $(ASAN_UNIT_OBJS:.o=)
 
 # The fuzz harnesses (tests/fuzz/; see Fuzzing below), built with
 # replay.c's main under the sanitizers.
-FUZZ_NAMES = parse scenario trace-lackey trace-plain trace-din
+FUZZ_NAMES = parse scenario scenario-batch trace-lackey trace-plain trace-din
 FUZZ_REPLAY_HOBJS = $(FUZZ_NAMES:%=build/asan/fuzz/%.o)
 FUZZ_REPLAY_LOBJS = build/asan/fuzz/lib/fuzz.o build/asan/fuzz/lib/replay.o
 FUZZ_REPLAY_BINS  = $(FUZZ_NAMES:%=build/asan/fuzz/%) build/asan/fuzz/dict
@@ -356,7 +356,8 @@ $(ASAN_UNIT_BINS): %: %.o $(ASAN_HELP_OBJS) $(ASAN_LIB)
 
 # ---------------------------------------------------------------------------
 # Fuzzing (tests/fuzz/).  Harness NAME is tests/fuzz/fuzz_NAME.c; the
-# trace harnesses trace-FORMAT are fuzz_trace.c built once per format.
+# trace harnesses trace-FORMAT are fuzz_trace.c built once per format,
+# scenario-batch is fuzz_scenario.c built for --batch.
 # Built with replay.c's main and the sanitizer library (build/asan/fuzz/,
 # part of `make asan`: make test replays the corpus through them), and
 # with libFuzzer: FUZZ_CC builds the library again with coverage for it
@@ -368,10 +369,11 @@ FUZZ_SAN     = -fsanitize=address,undefined -fno-sanitize-recover=all \
 	       -fno-omit-frame-pointer -O1 -g
 FUZZ_CFLAGS  = -Itests/fuzz \
 	       -DFUZZ_SANDBOX='"$(CURDIR)/tests/fuzz/sandbox"'
-# $(call fuzz_src,NAME), $(call fuzz_fmt,NAME): the harness's source, and
-# the trace format it is built for.
+# $(call fuzz_src,NAME), $(call fuzz_def,NAME): the harness's source, and
+# the trace format or the mode it is built for.
 fuzz_src = tests/fuzz/fuzz_$(firstword $(subst -, ,$(1))).c
-fuzz_fmt = $(if $(filter trace-%,$(1)),-DFUZZ_FORMAT='"$(1:trace-%=%)"')
+fuzz_def = $(if $(filter trace-%,$(1)),-DFUZZ_FORMAT='"$(1:trace-%=%)"') \
+	   $(if $(filter scenario-batch,$(1)),-DFUZZ_BATCH)
 
 FUZZ_LIB       = build/fuzz/libvmscope.a
 FUZZ_LIB_OBJS  = $(LIB_SRCS:src/%.c=build/fuzz/obj/%.o)
@@ -386,7 +388,7 @@ $(FUZZ_REPLAY_HOBJS): build/asan/fuzz/%.o: build/asan/cflags
 	$(say) CC $@
 	@mkdir -p $(@D)
 	$(Q)$(CC) $(VMSCOPE_CFLAGS) $(ASAN_FLAGS) $(FUZZ_CFLAGS) \
-	    $(call fuzz_fmt,$*) $(DEPFLAGS) -c -o $@ $(call fuzz_src,$*)
+	    $(call fuzz_def,$*) $(DEPFLAGS) -c -o $@ $(call fuzz_src,$*)
 
 $(FUZZ_REPLAY_LOBJS) build/asan/fuzz/lib/dict.o: build/asan/fuzz/lib/%.o: \
     tests/fuzz/%.c build/asan/cflags
@@ -427,7 +429,7 @@ $(FUZZ_HOBJS): build/fuzz/obj/h/%.o: build/fuzz/cflags
 	$(say) CC $@
 	@mkdir -p $(@D)
 	$(Q)$(FUZZ_CC) $(VMSCOPE_CFLAGS) $(FUZZ_SAN) -fsanitize=fuzzer-no-link \
-	    $(FUZZ_CFLAGS) $(call fuzz_fmt,$*) $(DEPFLAGS) -c -o $@ \
+	    $(FUZZ_CFLAGS) $(call fuzz_def,$*) $(DEPFLAGS) -c -o $@ \
 	    $(call fuzz_src,$*)
 
 build/fuzz/obj/fuzz.o: tests/fuzz/fuzz.c build/fuzz/cflags

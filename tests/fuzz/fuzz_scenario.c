@@ -7,12 +7,21 @@
  * (tests/fuzz/sandbox): a load, compare, sweep or trace finds only the
  * few small files there, or the built-in workloads.  Error lines must be
  * one printable line each (fuzz_sink_check); the status is 0, 1 or 2.
+ * Built with FUZZ_BATCH, it takes the path of --batch instead: every line
+ * of the transcript is made (each micro-step formatted, each view shown)
+ * and checked as the errors are.
  */
 #include <stdio.h>
 #include <stdlib.h>
 
 #include "script/run.h"
 #include "fuzz.h"
+
+#ifdef FUZZ_BATCH
+#define MODE	RUN_BATCH
+#else
+#define MODE	RUN_CHECK
+#endif
 
 int
 LLVMFuzzerInitialize(int *argc, char ***argv)
@@ -30,7 +39,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct verr ve;
 	int status;
 
-	if ((s = run_new(RUN_CHECK, 0, &ve)) == NULL) {
+	if ((s = run_new(MODE, 0, &ve)) == NULL) {
 		fprintf(stderr, "fuzz_scenario: %s\n", ve.msg);
 		abort();
 	}

@@ -7,7 +7,7 @@
 #        tests/fuzz/seeds.sh NAME DIR    copy them into DIR (emptied
 #                                        first), as make fuzz gathers them
 #
-# NAME is parse, scenario or trace-FORMAT.  parse and scenario read the
+# NAME is parse, scenario[-batch] or trace-FORMAT.  The first two read the
 # command language: the scenarios, workloads and lessons, and the test
 # files written in it (examples, golden, bad, screen, sweep, the fuzz
 # sandbox's).  The trace harnesses read memory traces: every trace of the
@@ -24,7 +24,7 @@ fi
 name=$1
 dir=${2-}
 case $name in
-parse|scenario)
+parse|scenario|scenario-batch)
 	set -- scenarios/*.scenario scenarios/workloads/*.work \
 	    lessons/*.lesson tests/examples/*.scenario \
 	    tests/golden/*.scenario tests/bad/*.bad tests/bad/*.bin \
@@ -37,7 +37,7 @@ trace-*)
 	    tests/fuzz/sandbox/*.trace
 	;;
 *)
-	echo "$0: no harness '$name' (parse, scenario, trace-FORMAT)" >&2
+	echo "$0: no harness '$name' (parse, scenario, scenario-batch, trace-FORMAT)" >&2
 	exit 2
 	;;
 esac
