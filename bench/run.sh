@@ -60,13 +60,14 @@ big=
 trap 'rm -f "$tmp" "$out" "$err" $big' EXIT
 
 # timed CMD...: runs CMD (its stdout to $out, stderr kept); sets SECS
-# (wall clock) and KIB (peak RSS, or "" without /usr/bin/time).  Returns
-# CMD's status.
+# (wall clock), KIB (peak RSS) and CPU (user + system seconds: more than
+# SECS when a program uses two cores), the last two "" without
+# /usr/bin/time.  Returns CMD's status.
 timed() {
 	local t0 t1 rc
 	t0=$(date +%s.%N)
 	if $have_time; then
-		/usr/bin/time -f %M -o "$tmp" "$@" >"$out"
+		/usr/bin/time -f '%U %S %M' -o "$tmp" "$@" >"$out"
 		rc=$?
 	else
 		"$@" >"$out"
@@ -75,9 +76,12 @@ timed() {
 	t1=$(date +%s.%N)
 	SECS=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.6f", b - a }')
 	KIB=
+	CPU=
 	if $have_time; then
-		KIB=$(tail -n 1 "$tmp")
+		set -- $(tail -n 1 "$tmp")
+		KIB=${3-}
 		case $KIB in *[!0-9]* | '') KIB= ;; esac
+		CPU=$(awk -v u="${1-}" -v s="${2-}" 'BEGIN { printf "%.2f", u + s }')
 	fi
 	return $rc
 }
@@ -89,12 +93,14 @@ best() {
 	shift
 	BEST=
 	BEST_KIB=
+	BEST_CPU=
 	for ((i = 0; i < runs; i++)); do
 		timed "$@" || fail "failed (status $?): $*"
 		if [ -z "$BEST" ] || awk -v a="$SECS" -v b="$BEST" \
 		    'BEGIN { exit !(a < b) }'; then
 			BEST=$SECS
 			BEST_KIB=$KIB
+			BEST_CPU=$CPU
 		fi
 	done
 }
@@ -251,8 +257,16 @@ else
 		row "parse only (floor)" "$n" "$BEST" "$BEST_KIB"
 		best $runs "$VMSCOPE" --trace "$trace" --machine "$MACHINE"
 		row "vmscope --trace ($runs run$([ $runs = 1 ] || echo s))" "$n" "$BEST" "$BEST_KIB"
-		printf '  %-30s %10s %11s\n' "ratio --trace / floor" "" \
-			"$(ratio "$BEST" "$tfloor")"
+		printf '  %-30s %10s %11s   (CPU time %s s: the reader thread and the engine)\n' \
+			"ratio --trace / floor" "" "$(ratio "$BEST" "$tfloor")" "${BEST_CPU:-n/a}"
+		if [ "$n" = "$FIRST" ]; then
+			# OPT: the trace read whole, each reference's next use
+			# made in one backward pass, then the replay
+			best 1 "$VMSCOPE" --trace "$trace" --machine \
+				"${MACHINE/policy=clock/policy=opt}" --stats
+			row "vmscope --trace, policy=opt" "$n" "$BEST" "$BEST_KIB"
+			sed -n 's/^OPT future  */  (OPT: /p' "$out" | sed 's/$/)/'
+		fi
 	done
 fi
 if "$VMSCOPE" --help 2>&1 | grep -q -- '--trace' &&
@@ -269,8 +283,8 @@ if "$VMSCOPE" --help 2>&1 | grep -q -- '--trace' &&
 	row "parse only (floor)" "$n" "$BEST" "$BEST_KIB"
 	best $RUNS "$VMSCOPE" --trace "$lk"
 	row "vmscope --trace ($RUNS runs)" "$n" "$BEST" "$BEST_KIB"
-	printf '  %-30s %10s %11s\n' "ratio --trace / floor" "" \
-		"$(ratio "$BEST" "$tfloor")"
+	printf '  %-30s %10s %11s   (CPU time %s s)\n' "ratio --trace / floor" "" \
+		"$(ratio "$BEST" "$tfloor")" "${BEST_CPU:-n/a}"
 	"$VMSCOPE" --trace "$lk" | sed 's/^/  /'
 	rm -f "$lk"
 fi

@@ -19,14 +19,22 @@
  *
  * Each FILE runs on a fresh machine; the exit status is the worst over
  * all of them: 2 (an error, bad usage) over 1 (a failed expect) over 0.
+ * Output that cannot be written (a pipe closed early while SIGPIPE is
+ * ignored, a full disk) stops the run, with one line on stderr, status 2;
+ * with SIGPIPE in its default state the signal ends the program first.
+ * The screen left by a signal returns 128 + its number (ui.h).
  */
+#include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
+#include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "core/invariant.h"
 #include "script/gen.h"
 #include "script/run.h"
 #include "script/shelf.h"
@@ -39,10 +47,26 @@ static void	usage(FILE *);
 static int	usage_error(const char *, const char *);
 static int	bad_option(const char *);
 static int	generate(int, char **, enum gen_form);
+static bool	out_flushed(const char *, int);
+
+/* Standard output in --batch, --check and stdin runs. */
+struct out_state {
+	bool	failed;		/* a write failed: the run stops */
+	int	err;		/* the errno then */
+};
+
+/* A checking build found the model breaking its own rules
+ * (core/invariant.h): say so before the abort. */
+static void
+check_failed(const char *msg)
+{
+	fprintf(stderr, "%s\n", msg);
+	fflush(stderr);
+}
 
 /* Options with no short letter. */
 enum { OPT_TRACE = 0x100, OPT_MACHINE, OPT_STATS, OPT_SKIP_BAD, OPT_FORMAT,
-	OPT_INTERVAL };
+	OPT_INTERVAL, OPT_MAX_MEMORY };
 
 static const struct option longopts[] = {
 	{ "batch",	 no_argument, NULL, 'b' },
@@ -62,6 +86,7 @@ static const struct option longopts[] = {
 	{ "skip-bad",	 no_argument, NULL, OPT_SKIP_BAD },
 	{ "format",	 required_argument, NULL, OPT_FORMAT },
 	{ "interval",	 required_argument, NULL, OPT_INTERVAL },
+	{ "max-memory",	 required_argument, NULL, OPT_MAX_MEMORY },
 	{ "help",	 no_argument, NULL, 'h' },
 	{ "version",	 no_argument, NULL, 'V' },
 	{ NULL,		 0,	      NULL, 0 }
@@ -122,6 +147,11 @@ usage(FILE *fp)
 	    "  --format=F     with --trace: text (default), csv or json\n"
 	    "  --interval=N   with --trace: references per working-set "
 	    "interval (10000)\n"
+	    "  --max-memory=SIZE  the most memory the simulation may hold "
+	    "(default 1G, or\n"
+	    "                 VMSCOPE_MAX_MEMORY; 0: no limit): past it, the "
+	    "command that\n"
+	    "                 would need more is refused\n"
 	    "  --bench-screen FILE STEPS  time the screen (make bench)\n"
 	    "  -h, --help     show this help\n"
 	    "  -V, --version  show the version\n"
@@ -138,6 +168,68 @@ usage(FILE *fp)
 	    "\n"
 	    "See 'man vmscope' for more, and 'man vmscope-scenario' for the "
 	    "command language.\n", fp);
+}
+
+/* Standard output flushed: true; false after one line on stderr that
+ * says what could not be written, and why (errno, or err where the
+ * failure came before). */
+static bool
+out_flushed(const char *what, int err)
+{
+	errno = 0;
+	if (fflush(stdout) == 0 && !ferror(stdout))
+		return (true);
+	if (errno != 0)
+		err = errno;
+	fprintf(stderr, "vmscope: error writing %s%s%s\n", what, err != 0 ?
+	    ": " : "", err != 0 ? strerror(err) : "");
+	return (false);
+}
+
+/*
+ * Standard input, output and error, where closed, are opened on /dev/null,
+ * so that no file opened later takes their place (a transcript written
+ * into a file being saved); the bits of those that were closed: 1 << fd.
+ */
+static unsigned
+std_reopen(void)
+{
+	unsigned closed = 0;
+	int fd;
+
+	for (fd = 0; fd <= 2; fd++) {
+		if (fcntl(fd, F_GETFD) != -1 || errno != EBADF)
+			continue;
+		closed |= 1u << fd;
+		(void)open("/dev/null", fd == 0 ? O_RDONLY : O_WRONLY);
+	}
+	return (closed);
+}
+
+/* --batch, --check, stdin: once standard output failed, the run stops
+ * (run.h, stop) and says nothing more; main says why, once. */
+static bool
+batch_stop(void *arg)
+{
+	struct out_state *o = (struct out_state *)arg;
+
+	if (!o->failed && ferror(stdout)) {
+		o->failed = true;
+		o->err = errno;
+	}
+	return (o->failed);
+}
+
+static void
+batch_err(void *arg, const char *line, size_t len)
+{
+	if (batch_stop(arg))
+		return;
+	(void)fflush(stdout);	/* keep the order when both go to one place */
+	if (batch_stop(arg))
+		return;
+	fwrite(line, 1, len, stderr);
+	putc('\n', stderr);
 }
 
 static int
@@ -221,10 +313,8 @@ generate(int argc, char **argv, enum gen_form form)
 	} else if (sb.len > 0)
 		fwrite(sb.s, 1, sb.len, stdout);
 	sb_free(&sb);
-	if (fflush(stdout) != 0 || ferror(stdout)) {
-		fputs("vmscope: error writing the scenario\n", stderr);
+	if (!out_flushed("the scenario", 0))
 		status = 2;
-	}
 	return (status);
 }
 
@@ -245,13 +335,35 @@ sink_stderr(void *arg, const char *line, size_t len)
 	putc('\n', stderr);
 }
 
+/* --trace: SIGINT (Ctrl-C), SIGTERM or SIGHUP stops the replay, which
+ * says where (and clears its progress line). */
+static volatile sig_atomic_t trace_signal;
+
+static void
+on_trace_signal(int sig)
+{
+	trace_signal = sig;
+}
+
+static bool
+trace_stop(void *arg)
+{
+	(void)arg;
+	return (trace_signal != 0);
+}
+
 /* --trace FILE: the machine of --machine (keys over the trace's
- * default), then the replay. */
+ * default), then the replay; 128 + the signal's number when one stopped
+ * it. */
 static int
 trace(const char *machine, struct trace_opts *o)
 {
+	static const int sigs[] = { SIGINT, SIGTERM, SIGHUP };
+	struct sigaction sa, old;
 	struct mconfig c;
+	struct verr ve;
 	char msg[1200];
+	size_t i;
 	int status;
 
 	if (trace_machine(machine != NULL ? machine : "", &c, msg,
@@ -259,15 +371,28 @@ trace(const char *machine, struct trace_opts *o)
 		fprintf(stderr, "vmscope: --machine: %s\n", msg);
 		return (2);
 	}
+	memset(&ve, 0, sizeof ve);
+	if (run_memory_limit(&c.max_memory, &ve) != 0) {
+		fprintf(stderr, "vmscope: %s\n", ve.msg);
+		return (2);
+	}
 	o->stdin_ok = true;
 	o->progress = isatty(STDERR_FILENO) != 0;
 	o->out.fn = sink_stdout;
 	o->err.fn = sink_stderr;
+	o->stop = trace_stop;
+	memset(&sa, 0, sizeof sa);
+	sigemptyset(&sa.sa_mask);
+	sa.sa_handler = on_trace_signal;
+	for (i = 0; i < sizeof sigs / sizeof sigs[0]; i++)
+		if (sigaction(sigs[i], NULL, &old) == 0 &&
+		    ((old.sa_flags & SA_SIGINFO) || old.sa_handler != SIG_IGN))
+			(void)sigaction(sigs[i], &sa, NULL);
 	status = trace_replay(&c, o);
-	if (fflush(stdout) != 0 || ferror(stdout)) {
-		fputs("vmscope: error writing the statistics\n", stderr);
+	if (trace_signal != 0)
+		status = 128 + trace_signal;
+	if (!out_flushed("the statistics", 0))
 		status = 2;
-	}
 	return (status);
 }
 
@@ -321,8 +446,16 @@ main(int argc, char **argv)
 	struct trace_opts to;
 	const char *machine = NULL;
 	int ch, i, status;
-	unsigned ui = 0;
+	unsigned ui = 0, closed;
+	struct out_state out = { false, 0 };
+	uint64_t limit;
 
+	inv_set_handler(check_failed);
+	/* stdout closed: nowhere to write anything, the help included */
+	if ((closed = std_reopen()) & 2u) {
+		fputs("vmscope: standard output is closed\n", stderr);
+		return (2);
+	}
 	trace_opts_init(&to);
 	opterr = 0;
 	while ((ch = getopt_long(argc, argv, "hV", longopts, NULL)) != -1) {
@@ -400,6 +533,17 @@ main(int argc, char **argv)
 				    "or json, not '%s'", optarg));
 			traced = true;
 			break;
+		case OPT_MAX_MEMORY:
+			/* every session, the screen's too, reads it there */
+			memset(&ve, 0, sizeof ve);
+			if (run_memory_parse("--max-memory", optarg, &limit,
+			    &ve) != 0)
+				return (usage_error("%s", ve.msg));
+			if (setenv("VMSCOPE_MAX_MEMORY", optarg, 1) != 0) {
+				fputs("vmscope: out of memory\n", stderr);
+				return (2);
+			}
+			break;
 		case OPT_INTERVAL:
 			if (!interval_arg(optarg, &to.interval))
 				return (usage_error("--interval takes a "
@@ -409,10 +553,10 @@ main(int argc, char **argv)
 			break;
 		case 'h':
 			usage(stdout);
-			return (ferror(stdout) || fflush(stdout) != 0 ? 2 : 0);
+			return (out_flushed("the help", 0) ? 0 : 2);
 		case 'V':
 			puts("vmscope " VMSCOPE_VERSION);
-			return (ferror(stdout) || fflush(stdout) != 0 ? 2 : 0);
+			return (out_flushed("the version", 0) ? 0 : 2);
 		default:
 			return (bad_option(argv[optind - 1]));
 		}
@@ -431,6 +575,9 @@ main(int argc, char **argv)
 	if (to.path != NULL && argc > 0)
 		return (usage_error("--trace takes one FILE; what is '%s'?",
 		    argv[0]));
+	if (to.path != NULL && strcmp(to.path, "-") == 0 && (closed & 1u))
+		return (usage_error("%s", "--trace -: standard input is "
+		    "closed"));
 	if (to.path != NULL)
 		return (trace(machine, &to));
 	if (bench)
@@ -440,13 +587,9 @@ main(int argc, char **argv)
 	if (list && (batch || check || gen || quiz || argc > 0))
 		return (usage_error("%s", "--list takes no FILE and no other "
 		    "mode"));
-	if (list) {
-		if (shelf_list(stdout) != 0) {
-			fputs("vmscope: error writing the list\n", stderr);
-			return (2);
-		}
-		return (0);
-	}
+	if (list)
+		return (shelf_list(stdout) == 0 && out_flushed("the list", 0) ?
+		    0 : 2);
 	if (quiz && (batch || check || gen))
 		return (usage_error("%s", "--quiz is for the screen, not with "
 		    "--batch, --check or --generate"));
@@ -473,21 +616,32 @@ main(int argc, char **argv)
 	}
 	if (check)
 		mode = RUN_CHECK;
+	if (argc == 0 && (closed & 1u)) {
+		fputs("vmscope: standard input is closed: give a FILE, or "
+		    "commands on standard input\n", stderr);
+		return (2);
+	}
 
 	memset(&ve, 0, sizeof ve);
 	if ((s = run_new(mode, flags, &ve)) == NULL) {
 		fprintf(stderr, "vmscope: %s\n", ve.msg);
 		return (2);
 	}
+	s->stop = batch_stop;
+	s->stop_arg = &out;
+	run_set_errors(s, batch_err, &out);
 	if (argc == 0)
 		run_stream(s, stdin);
-	for (i = 0; i < argc; i++)
+	for (i = 0; i < argc && !batch_stop(&out); i++)
 		run_named(s, argv[i]);
 	status = run_status(s);
 	run_free(s);
-	if (fflush(stdout) != 0 || ferror(stdout)) {
-		fputs("vmscope: error writing the transcript\n", stderr);
+	if (argc == 0 && ferror(stdin) && !batch_stop(&out)) {
+		(void)fflush(stdout);
+		fputs("vmscope: error reading standard input\n", stderr);
 		status = 2;
 	}
+	if (!out_flushed("the transcript", out.err))
+		status = 2;
 	return (status);
 }

@@ -16,8 +16,9 @@
 #             big to keep in git;
 #  4. stdin:  tests/stdin.sh BINARY passes (bad input piped on stdin).
 # Before these, the helper scripts: tests/man.sh, compare.sh, keys.sh,
-# lessons.sh, list.sh, screen.sh, generate.sh, sweep.sh and trace.sh
-# (memory traces: UPDATE=1 rewrites tests/trace/golden/*.out too).
+# lessons.sh, list.sh, screen.sh, faults.sh, generate.sh, sweep.sh,
+# strangers.sh, limits.sh and trace.sh (memory traces: UPDATE=1 rewrites
+# tests/trace/golden/*.out too).
 # An exit status above 2 always fails: a crash, a timeout, or a sanitizer
 # report (sanitizers are told to exit 99 here).
 # One line per failure (details indented below it), then "N passed, M failed";
@@ -41,6 +42,7 @@ fi
 cd "$(dirname "$0")/.." || exit 2
 
 export LC_ALL=C.UTF-8
+unset VMSCOPE_MAX_MEMORY	# the default limit: tests/bad/table-too-big.bad
 export ASAN_OPTIONS=${ASAN_OPTIONS:-exitcode=99:detect_leaks=1}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-exitcode=99:print_stacktrace=1}
 timeout=${TIMEOUT:-60}	# per run; the bad-input runs get 10 s
@@ -111,8 +113,17 @@ script_test sh tests/list.sh "--list and lessons by name" "$bin"
 # programs without valgrind); sweep's CSV against separate runs.
 script_test bash tests/trace.sh "trace replay" "$bin"
 script_test sh tests/sweep.sh "sweep against separate runs" "$bin"
+# Files from strangers: no write without --allow-write, load's folder,
+# depth and cycle rules, no shell, nothing hangs.
+script_test bash tests/strangers.sh "files from strangers" "$bin"
+# Resource limits: a billion pages, a trace of millions of lines, ten
+# million steps: refused at --max-memory, or run in bounded memory.
+script_test bash tests/limits.sh "resource limits" "$bin"
 # The screen, driven through tmux (it skips itself without tmux).
 script_test sh tests/screen.sh "the screen" "$bin"
+# Signals, Ctrl-C, a resize storm, odd terminals, closed descriptors and
+# pipes, and the history file through all of them (tmux, too).
+script_test sh tests/faults.sh "terminal faults" "$bin"
 # Generated problems: 100 seeds of each kind check clean and come out
 # the same every time.
 script_test bash tests/generate.sh "generated problems" "$bin"

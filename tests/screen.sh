@@ -23,7 +23,8 @@
 #  2. zoom tlb, F6, zoom off, zoom of no pane;
 #  3. Tab completion: the line, and the list of matches in the log;
 #  4. too small (30x10, 79x24) and back to 100x30;
-#  5. quit, Ctrl-D and SIGTERM: the exit status, the terminal given back
+#  5. quit, Ctrl-D and SIGTERM (exit 128 + 15): the exit status, the
+#     terminal given back
 #     (icanon and echo on, the screen put back), the history file in
 #     XDG_STATE_HOME and nothing in HOME;
 #  6. golden screens written by `dump` at 100x30:
@@ -501,7 +502,7 @@ if [ -s "$tmp/term.pid" ] && kill -TERM "$(cat "$tmp/term.pid")"; then
 else
 	fail "no pid to send SIGTERM to"
 fi
-exited 2 "vmscope: stopped by signal 15"
+exited 143 "vmscope: stopped by signal 15 (SIGTERM)"
 
 # ---- 6: golden screens written by dump ----
 
@@ -815,6 +816,44 @@ see "a bar per value" "8 |" sweep
 keys F10
 see "F10: the walk is back" "(the steps of the current access)" walk
 absent "F10: no chart pane" "TLB miss rate" sweep
+keys C-d
+exited 0
+
+# ---- 15: a trace's statistics in the walk's place (below 40 lines) or
+# the statistics pane, until the next step ----
+
+cp tests/trace/small.plain "$tmp/work/small.plain"
+start trace80 80x24 "$tmp/work" quiz.lesson
+see "starts" "vmscope>"
+type_text "machine va=32 pa=32 tlb=16"
+keys Enter
+type_text "trace small.plain"
+keys Enter
+see "in the walk's place" "references   22: reads 9, writes 6, fetches 7" "the trace"
+see "TLB hits and misses" "TLB          hits 13, misses 9: 59.09% hits" "the trace"
+see "the rest: zoom chart" "... more: zoom chart" "the trace"
+type_text "zoom chart"
+keys Enter
+see "zoomed: the working set" "working set  pages touched: 9 in 22 references" "the trace"
+see "zoomed: the effective access time" "(the effective access time)" "the trace"
+type_text "zoom off"
+keys Enter
+keys F10
+see "F10: the walk is back" "(the steps of the current access)" walk
+absent "F10: the trace's figures gone" "references   22" "the trace"
+keys C-d
+exited 0
+
+start trace160 160x48 "$tmp/work" quiz.lesson
+see "starts" "vmscope>"
+type_text "machine va=32 pa=32 tlb=16"
+keys Enter
+type_text "trace small.plain"
+keys Enter
+see "the statistics pane" "page faults  9" "the trace"
+see "the walk stays" "(the steps of the current access)" walk
+keys F10
+see "F10: the machine's statistics" "accesses 0 (reads 0, writes 0, fetches 0)" statistics
 keys C-d
 exited 0
 

@@ -14,6 +14,12 @@
 #     gives them too; the same trace twice gives the same bytes;
 #  4. usage: --stats without --trace, a bad --format, --interval or
 #     --machine exit 2;
+#  4b. long traces (many of the batches the reader thread hands to the
+#     engine): the same figures as the same references in a scenario run
+#     by --check; a bad line far in stops at its own line with nothing on
+#     stdout, or is counted with --skip-bad; the engine refusing a
+#     reference far in (page tables that no longer fit) names that
+#     reference's line, before any later bad line;
 #  5. real programs: lackey traces of /bin/true and of a small C program
 #     compiled here, made with valgrind, replayed with a fully associative
 #     TLB (tlb.ways = tlb) and LRU, and with OPT, must count the references,
@@ -192,6 +198,83 @@ for args in "--stats" "--trace tests/trace/small.plain --format=xml" \
 		fail "$args: exit $status (want 2 and a message)" "$tmp/err"
 	fi
 done
+
+# 4b. Long traces, across the reader's batches.
+awk 'BEGIN { x = 12345; for (i = 0; i < 30000; i++) {
+	x = (x * 1103515245 + 12345) % 2147483648
+	printf "%s 0x%x\n", (x % 3 == 0 ? "w" : "r"), (x % 600) * 4096 + x % 4096
+} }' >"$tmp/long.trace"
+run --trace "$tmp/long.trace" --machine "va=32 pa=32 frames=64 tlb=16" --stats
+machine=$(sed -n 's/^machine  *//p' "$tmp/out")
+run --trace "$tmp/long.trace" --machine "va=32 pa=32 frames=64 tlb=16" \
+	--format=json
+tr -d ' ' <"$tmp/out" >"$tmp/long.json"
+{
+	echo "machine $machine"
+	echo "process trace anon"
+	sed 's/^r /read /; s/^w /write /' "$tmp/long.trace"
+	for k in tlb.hits tlb.misses faults writebacks; do
+		v=$(sed -n "s/^\"${k/./_}\":\([0-9]*\),*$/\1/p" "$tmp/long.json")
+		echo "expect $k $((v + 0))"
+	done
+	echo "expect accesses 30000"
+} >"$tmp/long.scenario"
+if [ "$status" -eq 0 ] && grep -q '"tlb_hits":[1-9]' "$tmp/long.json" &&
+    timeout -k 2 120 "$bin" --check "$tmp/long.scenario" >"$tmp/out" 2>&1; then
+	passed=$((passed + 1))
+else
+	fail "a 30000-reference trace and the same scenario differ (exit $status)" "$tmp/out"
+fi
+sed '25000s/.*/r 0xzz/' "$tmp/long.trace" >"$tmp/bad.trace"
+run --trace "$tmp/bad.trace"
+if [ "$status" -eq 2 ] && [ ! -s "$tmp/out" ] &&
+    grep -q "^$tmp/bad.trace:25000: plain: bad address" "$tmp/err" &&
+    [ "$(wc -l <"$tmp/err")" -eq 1 ]; then
+	passed=$((passed + 1))
+else
+	fail "a bad line at 25000 of 30000: exit $status" "$tmp/err"
+fi
+run --trace "$tmp/bad.trace" --skip-bad
+if [ "$status" -eq 0 ] && grep -q ": 29999 references (" "$tmp/out" &&
+    grep -q "bad lines skipped: 1 (line 25000)$" "$tmp/out"; then
+	passed=$((passed + 1))
+else
+	fail "a bad line at 25000 of 30000, --skip-bad: exit $status" "$tmp/out"
+fi
+# pa=20 with 4 KiB pages and frames=64: room above the pool for 192
+# page tables; a trace spread over the 32-bit space runs out far in
+awk 'BEGIN { for (i = 0; i < 20000; i++) printf "r 0x%x\n", (i % 5000) * 4096
+	for (i = 0; i < 3000; i++) printf "r 0x%x\n", i * 4194304
+	print "r 0xzz" }' >"$tmp/room.trace"
+run --trace "$tmp/room.trace" --machine "va=32 pa=20 frames=64"
+if [ "$status" -eq 2 ] && [ ! -s "$tmp/out" ] &&
+    grep -q "^$tmp/room.trace:2[0-9][0-9][0-9][0-9]: .*page tables need" "$tmp/err" &&
+    [ "$(wc -l <"$tmp/err")" -eq 1 ]; then
+	passed=$((passed + 1))
+else
+	fail "page tables out of room far into a trace: exit $status" "$tmp/err"
+fi
+
+# a UTF-8 byte order mark before the first line, as a scenario may have
+printf '\357\273\277' | cat - tests/trace/small.plain >"$tmp/bom.trace"
+want=$(figures tests/trace/small.plain)
+got=$(figures "$tmp/bom.trace")
+if [ -n "$want" ] && [ "$want" = "$got" ]; then
+	passed=$((passed + 1))
+else
+	fail "a byte order mark: '$got', without it '$want'" "$tmp/ferr"
+fi
+
+# policy=opt holds the trace in half the memory limit at most
+awk 'BEGIN { for (i = 0; i < 600000; i++) printf "r 0x%x\n", (i % 3000) * 4096 }' \
+	>"$tmp/opt.trace"
+run --max-memory=32M --trace "$tmp/opt.trace" --machine policy=opt
+if [ "$status" -eq 2 ] && [ ! -s "$tmp/out" ] &&
+    grep -q "opt.trace:508401: policy=opt holds the trace, 33 bytes a reference, in half the memory limit of 32 MiB" "$tmp/err"; then
+	passed=$((passed + 1))
+else
+	fail "policy=opt past half the memory limit: exit $status" "$tmp/err"
+fi
 
 # 5. Real programs against the model.
 if ! command -v valgrind >/dev/null 2>&1 || ! command -v cc >/dev/null 2>&1; then

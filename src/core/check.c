@@ -7,10 +7,37 @@
  * way.
  */
 #include <stdio.h>
+#include <string.h>
 
 #include "engine_int.h"
 
 #define MAX_PAGES ((uint64_t)1 << 20)
+
+/*
+ * The memory limit (mconfig.max_memory): host bytes that one more page
+ * takes besides its slot in the (process, page) map (rmap_bytes), and
+ * that one access may add at most (a page touched for the first time, a
+ * chunk of memory written, a chunk of disk for a victim written back, a
+ * chunk of table for each level of entries the OS writes).
+ */
+#define PAGE_BYTES (sizeof(struct rec) + sizeof(struct pobj))
+#define ANON_SURE 256u	/* first touches anon_room answers for */
+#define ACCESS_BYTES(m) (PAGE_BYTES + 4 * sizeof(struct rmap_slot) + \
+	((m)->levels + 2) * MEM_CHUNK)
+
+/* What pages more records add to m's (process, page) map, which is kept
+ * at most 3/4 full and doubles as it grows, the old table and the new
+ * one both held while it is copied. */
+static uint64_t
+rmap_bytes(const struct machine *m, uint64_t pages)
+{
+	uint64_t cap = m->rmap_cap, n = m->rmap_n + pages;
+
+	while ((n + 1) * 4 > cap * 3)
+		cap *= 2;
+	return cap == m->rmap_cap ? 0 : (cap + m->rmap_cap) *
+	    sizeof(struct rmap_slot);
+}
 
 static const char *
 op_word(enum op_kind k)
@@ -135,16 +162,26 @@ check_perm(const struct machine *m, const char *cmd, unsigned perm,
 
 static int
 check_tables(struct machine *m, const char *cmd, uint32_t proc, uint64_t vpn,
-    uint64_t pages, struct verr *err)
+    uint64_t pages, const struct check_hist *hist, struct verr *err)
 {
 	uint64_t need = os_missing_tables(m, proc, vpn, pages);
+	char what[64];
 
+	/* the pages, their tables' bookkeeping, and the chunks their
+	 * entries are written in */
+	snprintf(what, sizeof what, "%llu more page%s",
+	    (unsigned long long)pages, pages == 1 ? "" : "s");
+	if (check_memory(m, cmd, what, hist, pages * PAGE_BYTES +
+	    rmap_bytes(m, pages) + need * sizeof(struct tframe) + (pages * m->c.pte / MEM_CHUNK +
+	    m->levels + 1) * MEM_CHUNK, err) != 0)
+		return -1;
 	if (need > os_tframes_left(m))
 		return verr_set(err, NULL, "%s: the page tables need %llu more "
-		    "frames, but only %llu are left above the pool of %llu "
+		    "frame%s, but only %llu %s left above the pool of %llu "
 		    "frames (pa=%u): give a larger pa or fewer frames", cmd,
-		    (unsigned long long)need,
+		    (unsigned long long)need, need == 1 ? "" : "s",
 		    (unsigned long long)os_tframes_left(m),
+		    os_tframes_left(m) == 1 ? "is" : "are",
 		    (unsigned long long)m->c.frames, m->c.pa);
 	if (pool_reserve(m, (uint32_t)pages, (uint32_t)pages, need) != 0)
 		return verr_set(err, NULL, "%s: out of memory", cmd);
@@ -152,7 +189,8 @@ check_tables(struct machine *m, const char *cmd, uint32_t proc, uint64_t vpn,
 }
 
 static int
-check_map(struct machine *m, const struct op *o, struct verr *err)
+check_map(struct machine *m, const struct op *o, const struct check_hist *hist,
+    struct verr *err)
 {
 	uint32_t p = m->r.cur - 1;
 	uint64_t vpn, i, f;
@@ -207,7 +245,7 @@ check_map(struct machine *m, const struct op *o, struct verr *err)
 		    (unsigned long long)m->r.nfree,
 		    (unsigned long long)m->c.frames,
 		    m->r.nfree == 1 ? "is" : "are");
-	return check_tables(m, "map", p, vpn, o->pages, err);
+	return check_tables(m, "map", p, vpn, o->pages, hist, err);
 }
 
 static int
@@ -236,7 +274,9 @@ check_mapped(struct machine *m, const struct op *o, struct verr *err)
 }
 
 static int
-check_share(struct machine *m, const struct op *o, struct verr *err)
+check_share(struct machine *m, const struct op *o,
+    const struct check_hist *hist,
+    struct verr *err)
 {
 	uint32_t p = m->r.cur - 1, q;
 	uint64_t vpn2;
@@ -263,11 +303,13 @@ check_share(struct machine *m, const struct op *o, struct verr *err)
 	if (os_lookup(m, p, vpn2) != NONE32)
 		return verr_set(err, "at", "share: 0x%llx is already mapped in "
 		    "%s", (unsigned long long)o->va2, m->procs[p].name);
-	return check_tables(m, "share", p, vpn2, 1, err);
+	return check_tables(m, "share", p, vpn2, 1, hist, err);
 }
 
 static int
-check_process(struct machine *m, const struct op *o, struct verr *err)
+check_process(struct machine *m, const struct op *o,
+    const struct check_hist *hist,
+    struct verr *err)
 {
 	uint32_t i;
 
@@ -302,6 +344,10 @@ check_process(struct machine *m, const struct op *o, struct verr *err)
 		return 0;
 	}
 	if (m->c.pt == PT_RADIX) {
+		if (check_memory(m, "process", "its page table", hist,
+		    m->tframes_per[0] * sizeof(struct tframe) +
+		    (m->levels + 1) * MEM_CHUNK, err) != 0)
+			return -1;
 		if (m->tframes_per[0] > os_tframes_left(m))
 			return verr_set(err, NULL, "process: no frame left "
 			    "above the pool for a page table (pa=%u gives "
@@ -314,10 +360,54 @@ check_process(struct machine *m, const struct op *o, struct verr *err)
 	return 0;
 }
 
-/* An access of machine m (op_check's, and engine_run's fast path for
- * the host's: fast.c). */
-int
-check_access(struct machine *m, const struct op *o, struct verr *err)
+/*
+ * Would any page's first touch in an anon process fit (check_tables of
+ * one page whose whole path is missing)?  With no history to keep (a
+ * trace's engine), the answer is made for ANON_SURE touches at once and
+ * counted down, an access touching one page at most: any other
+ * operation starts the count again (check_anon_forget).
+ */
+static bool
+anon_room(struct machine *m, const char *cmd, const struct check_hist *hist)
+{
+	struct verr quiet;
+	bool batch = hist->fixed == 0 && hist->copies == 1;
+	uint64_t k = batch ? ANON_SURE : 1, per = PAGE_BYTES + m->levels *
+	    sizeof(struct tframe) + (m->levels + 1) * MEM_CHUNK;
+
+	if (batch && m->anon_sure > 0) {
+		m->anon_sure--;
+		return true;
+	}
+	if (os_tframes_left(m) < k * m->levels ||
+	    (!pool_has_room(m, (uint32_t)k, (uint32_t)k, k * m->levels) &&
+	    pool_reserve(m, (uint32_t)k, (uint32_t)k, k * m->levels) != 0) ||
+	    check_memory(m, cmd, "", hist, k * per + rmap_bytes(m, k),
+	    &quiet) != 0)
+		return false;
+	if (batch)
+		m->anon_sure = (uint32_t)k - 1;
+	return true;
+}
+
+/* Any operation but an access: anon_room's count starts again, in the
+ * host and its guests (memory is counted over them all). */
+static void
+check_anon_forget(struct machine *h)
+{
+	uint32_t i;
+
+	h->anon_sure = 0;
+	for (i = 0; i < h->r.nvms; i++)
+		h->vms[i]->anon_sure = 0;
+}
+
+
+/* An access of machine m, with the history hist describes. */
+static int
+check_access_in(struct machine *m, const struct op *o,
+    const struct check_hist *hist,
+    struct verr *err)
 {
 	const char *cmd = op_word(o->kind);
 	uint64_t off, vpn;
@@ -338,11 +428,25 @@ check_access(struct machine *m, const struct op *o, struct verr *err)
 		return verr_set(err, "value", "%s: 0x%llx does not fit in %u "
 		    "byte%s", cmd, (unsigned long long)o->value, o->size,
 		    o->size == 1 ? "" : "s");
+	if (m->cpu->oom)
+		return verr_set(err, NULL, "%s: the simulation ran out of "
+		    "memory earlier, so the machine is no longer sound", cmd);
 	vpn = (o->va & m->va_mask) >> m->c.page_bits;
 	p = m->r.cur - 1;
-	if (m->procs[p].anon && !o->kernel && os_lookup(m, p, vpn) == NONE32 &&
-	    check_tables(m, cmd, p, vpn, 1, err) != 0)
-		return -1;	/* its first touch maps it: room for tables */
+	/* An anon process's first touch of a page maps it: room for its
+	 * tables.  When the room left would hold a whole new path, the
+	 * page need not be looked up (the per-reference path of a trace). */
+	if (m->procs[p].anon && !o->kernel && !anon_room(m, cmd, hist) &&
+	    os_lookup(m, p, vpn) == NONE32 &&
+	    check_tables(m, cmd, p, vpn, 1, hist, err) != 0)
+		return -1;
+	/* Only data allocates: a value written (a trace's writes carry
+	 * none), which may later be written back to disk; a guest's
+	 * accesses (shadow and EPT entries); else nothing grows. */
+	if (((o->kind == OP_WRITE && o->value != 0) || m->cpu != m) &&
+	    check_memory(m, cmd, "the access", hist, ACCESS_BYTES(m),
+	    err) != 0)
+		return -1;
 	if (m->c.policy == POL_OPT && (o->fidx == OP_NO_FUTURE ||
 	    o->fidx >= m->nfuture))
 		return verr_set(err, NULL, "%s: policy=opt needs the future, "
@@ -353,28 +457,109 @@ check_access(struct machine *m, const struct op *o, struct verr *err)
 	return 0;
 }
 
+/* An access of machine m (engine_run's fast path for the host's, which
+ * keeps no history: fast.c). */
+int
+check_access(struct machine *m, const struct op *o, struct verr *err)
+{
+	static const struct check_hist none = { 0, 1 };
+
+	return check_access_in(m, o, &none, err);
+}
+
+/* Bytes held by the machine m belongs to: the host and its guests. */
+static uint64_t
+held_bytes(const struct machine *m)
+{
+	const struct machine *h = m->cpu;
+	uint64_t n = machine_bytes(h);
+	uint32_t i;
+
+	for (i = 0; i < h->r.nvms; i++)
+		n += machine_bytes(h->vms[i]) + h->vms[i]->gframes *
+		    2 * sizeof(uint64_t);	/* backing, shadow_of */
+	return n;
+}
+
+/* engine.c keeps at most this many checkpoints (its MAX_CKPT). */
+#define CHECK_CKPT 8
+
+void
+check_history(const struct engine *e, struct check_hist *h)
+{
+	h->fixed = e->capops * sizeof(struct op);
+	h->copies = 1;
+	if (e->m->jr != NULL) {
+		/* a journal grows past its limit and the machine's size
+		 * before a checkpoint (a copy) starts the next */
+		h->fixed += 2 * e->jr_limit;
+		h->copies += CHECK_CKPT + 2;
+	}
+}
+
+int
+check_memory(struct machine *m, const char *cmd, const char *what,
+    const struct check_hist *hist, uint64_t more, struct verr *err)
+{
+	uint64_t max = m->cpu->c.max_memory, held, after, need = 0;
+	char a[32], b[32], c[32], h[96];
+
+	if (max == 0)
+		return 0;
+	held = held_bytes(m);
+	after = held + more;
+	if (more <= max && after <= max && after <= (max - hist->fixed) /
+	    hist->copies && hist->fixed <= max)
+		return 0;
+	mcfg_size_text(max, a, sizeof a);
+	mcfg_size_text(held, b, sizeof b);
+	h[0] = '\0';
+	if (hist->copies > 1 || hist->fixed >= (uint64_t)1 << 20) {
+		if (more <= max && after <= max)
+			need = after * (hist->copies - 1) + hist->fixed;
+		mcfg_size_text(need, c, sizeof c);
+		snprintf(h, sizeof h, ", and the history for back may hold %s%s",
+		    need != 0 ? "" : "more than ", need != 0 ? c : a);
+		if (hist->copies > 1)
+			snprintf(h + strlen(h), sizeof h - strlen(h), " (up "
+			    "to %u copies of it)", hist->copies - 1);
+	}
+	return verr_set(err, NULL, "%s: %s would take the simulation past its "
+	    "memory limit of %s (the machine holds %s%s; vmscope "
+	    "--max-memory=SIZE or VMSCOPE_MAX_MEMORY=SIZE sets the limit)",
+	    cmd, what, a, b, h);
+}
+
 int
 op_check(struct engine *e, const struct op *o, struct verr *err)
 {
 	unsigned ctx = vmx_ctx_for(e->m, o);
+	struct check_hist hist;
 
 	struct machine *m = ctx ? e->m->vms[ctx - 1] : e->m;
 
+	if (e->m->oom)
+		return verr_set(err, NULL, "%s: the simulation ran out of "
+		    "memory earlier, so the machine is no longer sound",
+		    op_word(o->kind));
+	check_history(e, &hist);
+	if (o->kind != OP_READ && o->kind != OP_WRITE && o->kind != OP_EXEC)
+		check_anon_forget(e->m);
 	switch (o->kind) {
 	case OP_PROCESS:
-		return check_process(m, o, err);
+		return check_process(m, o, &hist, err);
 	case OP_SWITCH:
 		if (os_find_proc(m, o->name) == NONE32)
 			return verr_set(err, "name", "switch: there is no "
 			    "process named '%s'", o->name);
 		return 0;
 	case OP_MAP:
-		return check_map(m, o, err);
+		return check_map(m, o, &hist, err);
 	case OP_UNMAP:
 	case OP_PROTECT:
 		return check_mapped(m, o, err);
 	case OP_SHARE:
-		return check_share(m, o, err);
+		return check_share(m, o, &hist, err);
 	case OP_POKE:
 		if (o->nbytes == 0 || o->pa >= ((uint64_t)1 << m->c.pa) ||
 		    o->nbytes > ((uint64_t)1 << m->c.pa) - o->pa)
@@ -384,11 +569,12 @@ op_check(struct engine *e, const struct op *o, struct verr *err)
 			    "s", (unsigned long long)o->pa, o->nbytes == 1 ?
 			    "es" : "", m->c.pa, (unsigned long long)
 			    (((uint64_t)2 << (m->c.pa - 1)) - 1));
-		return 0;
+		return check_memory(m, "poke", "the bytes", &hist,
+		    (o->nbytes / MEM_CHUNK + 2) * MEM_CHUNK, err);
 	case OP_READ:
 	case OP_WRITE:
 	case OP_EXEC:
-		return check_access(m, o, err);
+		return check_access_in(m, o, &hist, err);
 	default:
 		return vmx_check(e, o, err);
 	}

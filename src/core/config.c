@@ -70,6 +70,20 @@ mcfg_init(struct mconfig *c)
 	c->cost[COST_EXIT] = 1000;
 	c->cost[COST_EMULATE] = 2000;
 	c->cost[COST_HYPERCALL] = 1000;
+	c->max_memory = MCFG_MEMORY_DEFAULT;
+}
+
+void
+mcfg_size_text(uint64_t n, char *buf, size_t size)
+{
+	if (n >= (uint64_t)1 << 30 && n % ((uint64_t)1 << 30) == 0)
+		snprintf(buf, size, "%llu GiB", (unsigned long long)(n >> 30));
+	else if (n >= (uint64_t)1 << 30)
+		snprintf(buf, size, "%.1f GiB", (double)(n >> 20) / 1024);
+	else if (n >= (uint64_t)1 << 20)
+		snprintf(buf, size, "%llu MiB", (unsigned long long)(n >> 20));
+	else
+		snprintf(buf, size, "%llu KiB", (unsigned long long)(n >> 10));
 }
 
 static unsigned

@@ -13,6 +13,8 @@
 #include <stdint.h>
 
 #define MCFG_MAX_LEVELS 5
+/* The default of max_memory: 1 GiB. */
+#define MCFG_MEMORY_DEFAULT ((uint64_t)1 << 30)
 
 enum pt_kind { PT_RADIX, PT_INVERTED };
 enum pte_format { FMT_X86, FMT_SIMPLE };
@@ -59,6 +61,11 @@ struct mconfig {
 	uint64_t clear_interval; /* OS clears use bits each N accesses */
 	uint64_t cost[COST_N];
 	unsigned set;		/* MCFG_SET_* */
+	uint64_t max_memory;	/* host bytes the simulation may hold: the
+				 * machine, its guests, the history for
+				 * back; 0 = no limit.  Not a machine key
+				 * (a file must not raise it): the command
+				 * line's --max-memory sets it. */
 
 	/* Derived by mcfg_finish(). */
 	unsigned page_bits;
@@ -79,6 +86,10 @@ int	verr_set(struct verr *, const char *arg, const char *fmt, ...)
 	    __attribute__((format(printf, 3, 4)))
 #endif
 	    ;
+
+/* bytes as a person reads them: "512 KiB", "96 MiB", "1 GiB", "1.5 GiB"
+ * (rounded down; sizes of memory limits and what passes them). */
+void	mcfg_size_text(uint64_t bytes, char *buf, size_t size);
 
 const char *policy_name(enum policy);
 const char *tlb_policy_name(enum tlb_policy);

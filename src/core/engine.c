@@ -70,6 +70,90 @@ ckpt_take(struct engine *e)
 	return 0;
 }
 
+/* A page of the future: the machine line, the process name, the page. */
+struct fkey {
+	uint64_t vpn;
+	uint32_t machine, name;
+	uint32_t last;		/* the latest index seen (backward) + 1;
+				 * 0 an empty slot */
+	uint32_t pad;
+};
+
+static size_t
+fkey_hash(uint64_t vpn, uint32_t machine, uint32_t name)
+{
+	uint64_t k = vpn * 0x9E3779B97F4A7C15ULL ^
+	    ((uint64_t)machine << 32 | name) * 0xC2B2AE3D27D4EB4FULL;
+
+	return (size_t)(k ^ k >> 31);
+}
+
+/*
+ * policy=opt: the next use of every access of the future, in one pass
+ * from the end with a hash set of the pages seen (the next-use table
+ * OPT's victim choice reads instead of looking ahead; os.c).  Pages are
+ * told apart as opt_victim's look-ahead tells them: by machine line,
+ * process name and page number of this machine's geometry (a later
+ * machine line's accesses chain among themselves, and only this
+ * machine's are read).  0, or -1 out of memory.
+ */
+static int
+future_next(struct engine *e)
+{
+	const struct machine *m = e->m;
+	struct fkey *t = NULL, *nt, *s;
+	size_t cap = 1024, used = 0, i, j, k, mask;
+	uint64_t vpn;
+
+	e->nxt = (uint32_t *)malloc(e->nfuture * sizeof *e->nxt);
+	t = (struct fkey *)calloc(cap, sizeof *t);
+	if (e->nxt == NULL || t == NULL) {
+		free(t);
+		return -1;
+	}
+	for (i = e->nfuture; i-- > 0;) {
+		vpn = (e->future[i].va & m->va_mask) >> m->c.page_bits;
+		mask = cap - 1;
+		for (j = fkey_hash(vpn, e->future[i].machine, e->fname[i]) &
+		    mask;; j = (j + 1) & mask) {
+			s = &t[j];
+			if (s->last == 0 || (s->vpn == vpn && s->machine ==
+			    e->future[i].machine && s->name == e->fname[i]))
+				break;
+		}
+		if (s->last == 0) {
+			s->vpn = vpn;
+			s->machine = e->future[i].machine;
+			s->name = e->fname[i];
+			e->nxt[i] = NONE32;
+			used++;
+		} else
+			e->nxt[i] = s->last - 1;
+		s->last = (uint32_t)i + 1;
+		if (used * 2 <= cap)
+			continue;
+		/* half full: twice the slots */
+		if ((nt = (struct fkey *)calloc(cap * 2, sizeof *nt)) == NULL) {
+			free(t);
+			return -1;
+		}
+		for (k = 0; k < cap; k++) {
+			if (t[k].last == 0)
+				continue;
+			for (j = fkey_hash(t[k].vpn, t[k].machine, t[k].name) &
+			    (cap * 2 - 1); nt[j].last != 0;
+			    j = (j + 1) & (cap * 2 - 1))
+				;
+			nt[j] = t[k];
+		}
+		free(t);
+		t = nt;
+		cap *= 2;
+	}
+	free(t);
+	return 0;
+}
+
 static int
 future_setup(struct engine *e, const struct future_ref *f, size_t n)
 {
@@ -83,6 +167,10 @@ future_setup(struct engine *e, const struct future_ref *f, size_t n)
 	if (e->fname == NULL)
 		return -1;
 	for (i = 0; i < n; i++) {
+		if (i > 0 && f[i].proc == f[i - 1].proc) {
+			e->fname[i] = e->fname[i - 1];	/* a trace's */
+			continue;
+		}
 		for (k = 0; k < e->nnames; k++)
 			if (strcmp(e->names[k], f[i].proc) == 0)
 				break;
@@ -99,7 +187,7 @@ future_setup(struct engine *e, const struct future_ref *f, size_t n)
 		}
 		e->fname[i] = (uint32_t)k;
 	}
-	return 0;
+	return e->m->c.policy == POL_OPT ? future_next(e) : 0;
 }
 
 struct engine *
@@ -112,6 +200,11 @@ engine_new_future(const struct mconfig *c, unsigned flags,
 		verr_set(err, "policy", "policy=opt needs the future, which "
 		    "only a file or a trace has: run the file with --batch or "
 		    "--check");
+		return NULL;
+	}
+	if (f != NULL && n >= (size_t)UINT32_MAX - 1) {
+		verr_set(err, NULL, "the future holds at most %lu accesses",
+		    (unsigned long)UINT32_MAX - 2);
 		return NULL;
 	}
 	e = (struct engine *)calloc(1, sizeof *e);
@@ -138,6 +231,7 @@ engine_new_future(const struct mconfig *c, unsigned flags,
 	e->m->names = e->names;
 	e->m->nnames = e->nnames;
 	e->m->fname = e->fname;
+	e->m->nxt = e->nxt;
 	e->m->quiet = (flags & ENGINE_QUIET) != 0;
 	if (flags & ENGINE_JOURNAL) {
 		machine_set_journal(e->m, &e->jr);
@@ -148,6 +242,13 @@ engine_new_future(const struct mconfig *c, unsigned flags,
 		}
 	}
 	return e;
+}
+
+size_t
+engine_future_bytes(const struct engine *e)
+{
+	return e->nfuture * (sizeof *e->fname + (e->nxt != NULL ?
+	    sizeof *e->nxt : 0)) + e->nnames * sizeof *e->names;
 }
 
 struct engine *
@@ -173,6 +274,7 @@ engine_free(struct engine *e)
 	jr_free(&e->old);
 	free((void *)e->names);
 	free(e->fname);
+	free(e->nxt);
 	free(e);
 }
 
@@ -232,11 +334,17 @@ engine_step(struct engine *e, struct event *ev)
 	struct machine *m = e->m;
 	struct journal old;
 	unsigned i;
+#ifdef VMSCOPE_CHECK
+	struct inv_snap snap;
+#endif
 
 	e->fast_idle = false;
 	if (!m->r.busy && m->r.op >= e->nops && m->r.ntraps == 0 &&
 	    m->r.tphase == 0 && m->r.batch == 0)
 		return false;
+#ifdef VMSCOPE_CHECK
+	inv_before(e, &snap);
+#endif
 	if (m->jr != NULL) {
 		(void)jr_begin_step(m->jr);
 		jr_save(m->jr, &m->r, sizeof m->r);
@@ -275,6 +383,9 @@ engine_step(struct engine *e, struct event *ev)
 		e->jr = old;
 		jr_clear(&e->jr, m->r.pos);
 	}
+#ifdef VMSCOPE_CHECK
+	inv_after_step(e, &snap, ev);
+#endif
 	return true;
 }
 
@@ -306,6 +417,8 @@ engine_back(struct engine *e, uint64_t n, uint64_t *moved, struct verr *err)
 	    (jr_undo_step(&e->jr) || (!e->old.failed &&
 	    jr_undo_step(&e->old))))
 		;
+	if (e->m->r.pos < start)
+		rmap_rebuild(e->m);	/* not journaled: see machine.c */
 	if (e->m->r.pos > target) {
 		for (i = e->nck; i > 0 && e->ck[i - 1].pos > target; i--)
 			;
@@ -325,6 +438,9 @@ engine_back(struct engine *e, uint64_t n, uint64_t *moved, struct verr *err)
 	}
 	if (moved != NULL)
 		*moved = start - e->m->r.pos;
+#ifdef VMSCOPE_CHECK
+	inv_after_back(e);
+#endif
 	return 0;
 }
 
@@ -346,9 +462,17 @@ int
 engine_run(struct engine *e, const struct op *o, struct verr *err)
 {
 	struct event ev;
+#ifdef VMSCOPE_CHECK
+	struct inv_snap snap;
+
+	inv_before(e, &snap);
+#endif
 
 	switch (fast_run(e, o, err)) {
 	case FAST_DONE:
+#ifdef VMSCOPE_CHECK
+		inv_after_run(e, &snap, true);
+#endif
 		return 0;
 	case FAST_STEPS:
 		break;
@@ -362,6 +486,9 @@ engine_run(struct engine *e, const struct op *o, struct verr *err)
 	while (engine_step(e, &ev))
 		if (fast_resume(e))
 			break;
+#ifdef VMSCOPE_CHECK
+	inv_after_run(e, &snap, false);
+#endif
 	return 0;
 }
 
@@ -377,6 +504,7 @@ engine_submit(struct engine *e, const struct op *o, struct verr *err)
 	finish_op(e);
 	if (op_check(e, o, err) != 0)
 		return -1;
+	inv_submitted(e, o);	/* what inv_check then leaves out */
 	if (e->m->r.op < e->nops) {
 		while (e->nops > e->m->r.op)
 			free((void *)(uintptr_t)e->ops[--e->nops].bytes);

@@ -231,6 +231,10 @@ const struct mconfig *engine_config(const struct engine *);
 struct engine *engine_new_future(const struct mconfig *, unsigned flags,
 	    const struct future_ref *, size_t n, struct verr *);
 
+/* The bytes the engine holds for the future (OPT's next-use table and
+ * each access's process), the array given to it not counted. */
+size_t	engine_future_bytes(const struct engine *);
+
 int	engine_submit(struct engine *, const struct op *, struct verr *);
 /* Submit o and run it to its end, with no events for anyone (a trace
  * replay, a sweep): 0, or -1 with the refusal in the verr.  The same
@@ -312,6 +316,7 @@ size_t	engine_list(const struct engine *, const char *what,
 struct engine_stats {
 	uint64_t accesses, tlb_hits, tlb_misses, refs, faults, writebacks;
 	uint64_t exits, cycles;
+	uint64_t reads, writes, fetches;	/* the accesses by kind */
 	uint64_t exits_by[16];	/* in the order of engine_exit_names */
 };
 void	engine_stats(const struct engine *, struct engine_stats *);

@@ -7,6 +7,7 @@
 #define VMSCOPE_ENGINE_INT_H
 
 #include "engine.h"
+#include "invariant.h"
 #include "journal.h"
 #include "machine.h"
 
@@ -33,9 +34,11 @@ struct engine {
 	const char **names;
 	size_t nnames;
 	uint32_t *fname;
+	uint32_t *nxt;		/* policy=opt: next use of each access */
 	bool fast_idle;		/* the last call was an access the fast path
 				 * ran to its end (fast.c): the machine is
 				 * still as it left it */
+	struct inv_state inv;	/* the checking build's (invariant.h) */
 };
 
 const struct op *engine_op(const struct engine *, uint32_t);
@@ -70,5 +73,21 @@ bool	fast_resume(struct engine *);
 /* check.c */
 int	op_check(struct engine *, const struct op *, struct verr *);
 int	check_access(struct machine *, const struct op *, struct verr *);
+/* What the history for back may hold besides the machine: fixed bytes
+ * (the operations kept, two journals at their limit), and how many
+ * copies of the machine, itself included (with a journal: the
+ * checkpoints, and two journals that grow to the machine's size before
+ * a checkpoint). */
+struct check_hist {
+	uint64_t fixed;
+	unsigned copies;
+};
+void	check_history(const struct engine *, struct check_hist *);
+/* The memory limit (mconfig.max_memory): 0 if what (a phrase: "3 more
+ * pages") may add more bytes to the machine and its guests, with the
+ * history hist allows for, else -1 with a message that names the
+ * limit. */
+int	check_memory(struct machine *, const char *cmd, const char *what,
+	    const struct check_hist *, uint64_t more, struct verr *);
 
 #endif

@@ -22,7 +22,9 @@
 
 /* phys_write for the host with no journal, when the bytes lie in one
  * chunk of the store (an entry, or an access that does not cross a
- * 4 KiB boundary): the same bytes, without the page-by-page loop. */
+ * 4 KiB boundary): the same bytes, without the page-by-page loop.  A
+ * zero written where nothing was ever written (a trace's write) leaves
+ * the chunk absent: it reads as zero all the same. */
 static void
 fast_write(struct machine *m, uint64_t pa, uint64_t v, unsigned size)
 {
@@ -34,6 +36,8 @@ fast_write(struct machine *m, uint64_t pa, uint64_t v, unsigned size)
 		phys_write(m, pa, v, size);
 		return;
 	}
+	if (v == 0 && mem_chunk_cached(m->phys, pa) == NULL)
+		return;
 	c = mem_chunk_rw_cached(m->phys, pa);
 	if (c == NULL) {
 		m->oom = true;
@@ -281,6 +285,8 @@ data:
 			fr->dirty = 1;
 		if (m->c.policy == POL_LRU && m->r.tail != f + 1)
 			os_list_touch(m, f);
+		else if (m->c.policy == POL_OPT)
+			os_opt_used(m, f, o->fidx);
 	}
 	l->pa = pa;
 	l->gpa = m->r.gpa | l->offset;
@@ -338,6 +344,7 @@ fast_access(struct engine *e, const struct op *o)
 	m->r.accesses++;
 	m->r.acc = (uint8_t)(o->kind == OP_WRITE ? ACC_WRITE :
 	    o->kind == OP_EXEC ? ACC_EXEC : ACC_READ);
+	m->r.by_acc[m->r.acc]++;
 	m->r.pf_reflected = 0;
 	m->r.rw = m->r.ru = 1;
 	m->r.rnx = 0;

@@ -143,6 +143,28 @@ rmap_put(struct machine *m, uint32_t proc, uint64_t vpn, uint32_t rec)
 	return 0;
 }
 
+/* The rmap is an index over the records, not state: the journal does
+ * not save it (its table moves when it grows), so undoing steps can leave
+ * a slot naming a later record of the same page - unmapped and mapped
+ * again - while the earlier record lives again.  Build it anew from the
+ * live records, in m and its guests. */
+void
+rmap_rebuild(struct machine *m)
+{
+	const struct rec *r;
+	uint32_t i;
+
+	memset(m->rmap, 0, m->rmap_cap * sizeof *m->rmap);
+	m->rmap_n = 0;
+	for (i = 0; i < m->r.nrecs; i++) {
+		r = rec_at(m, i);
+		if (r->live)
+			(void)rmap_put(m, r->proc, r->vpn, i);
+	}
+	for (i = 0; i < m->r.nvms; i++)
+		rmap_rebuild(m->vms[i]);
+}
+
 /* splitmix64: the seeded generator of policy=random and tlb.policy=random
  * (documented in vmscope-scenario(5)). */
 uint64_t
@@ -191,6 +213,49 @@ geometry(struct machine *m)
 	m->tlb_sets = m->tlb_ways == 0 ? 0 : c->tlb / m->tlb_ways;
 }
 
+/*
+ * Would the fixed structures of a machine pass its memory limit: the
+ * pool's bookkeeping, or that of the frames of its largest page table
+ * (a single-level table of 2^28 entries of 16-byte pages is 2^26 frames)?
+ * 0, or -1 with the reason in e.
+ */
+static int
+machine_fits(const struct machine *m, struct verr *e)
+{
+	const struct mconfig *c = &m->c;
+	uint64_t max = c->max_memory, pool, big = 0, bytes;
+	unsigned i, l = 0;
+	char lim[32], took[32];
+
+	if (max == 0)
+		return 0;
+	mcfg_size_text(max, lim, sizeof lim);
+	pool = c->frames * (sizeof(struct frame) + sizeof(uint64_t));
+	if (pool > max) {
+		mcfg_size_text(pool, took, sizeof took);
+		return verr_set(e, "frames", "frames=%llu: the pool's "
+		    "bookkeeping alone takes %s, past the memory limit of %s "
+		    "(vmscope --max-memory=SIZE or VMSCOPE_MAX_MEMORY=SIZE "
+		    "sets the limit)", (unsigned long long)c->frames, took,
+		    lim);
+	}
+	for (i = 0; c->pt == PT_RADIX && i < c->levels; i++)
+		if (m->tframes_per[i] > big) {
+			big = m->tframes_per[i];
+			l = i;
+		}
+	bytes = big * sizeof(struct tframe);
+	if (big > 0 && (bytes / sizeof(struct tframe) != big ||
+	    bytes > max - pool))
+		return verr_set(e, "split", "a page table of 2^%u entries of "
+		    "%u bytes fills %llu pages of %llu bytes; keeping track of "
+		    "them would pass the memory limit of %s (vmscope "
+		    "--max-memory=SIZE or VMSCOPE_MAX_MEMORY=SIZE sets the "
+		    "limit): give split= more levels", c->split[l], c->pte,
+		    (unsigned long long)big, (unsigned long long)c->page, lim);
+	return 0;
+}
+
 struct machine *
 machine_new(const struct mconfig *c, struct verr *e)
 {
@@ -203,6 +268,10 @@ machine_new(const struct mconfig *c, struct verr *e)
 	m->c = *c;
 	m->cpu = m;
 	geometry(m);
+	if (machine_fits(m, e) != 0) {
+		free(m);
+		return NULL;
+	}
 	m->phys = mem_new();
 	m->disk = mem_new();
 	m->frames = (struct frame *)calloc((size_t)c->frames,

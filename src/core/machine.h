@@ -54,7 +54,11 @@ struct frame {			/* one pool frame */
 	uint32_t pobj;		/* page object + 1; 0 = free */
 	uint32_t prev, next;	/* FIFO/LRU order: frame + 1, 0 = none */
 	uint8_t use, dirty;
-	uint8_t pad[6];
+	uint8_t pad[2];
+	uint32_t nu;		/* OPT: the page's next use, as the access
+				 * that last completed on it knew it: its
+				 * index in the future + 1, NONE32 never,
+				 * 0 not known (os.c opt_victim) */
 };
 
 enum tframe_kind { TF_TABLE, TF_ANCHOR, TF_IPT, TF_GUEST, TF_EPT,
@@ -208,6 +212,7 @@ struct regs {
 	uint64_t pos;
 	uint64_t accesses, tlb_hits, tlb_misses, faults, writebacks, exits;
 	uint64_t cycles, refs_total;
+	uint64_t by_acc[3];	/* accesses by enum acc_kind */
 	uint64_t pf_code;	/* last #PF error code */
 	uint8_t pf_valid;
 	uint8_t busy;		/* an op is in progress */
@@ -223,7 +228,9 @@ struct regs {
 	uint8_t tkind;		/* 0 a write-protect trap, 1 a hypercall */
 	uint8_t pf_reflected;	/* this access's #PF exited already */
 	uint8_t batch_bad;	/* pv: updates the VMM refuses */
-	uint8_t pad5[3];
+	uint8_t shared;		/* a page object has had two mappers (OPT
+				 * then looks ahead the long way) */
+	uint8_t pad5[2];
 	uint32_t ntraps;	/* trapped writes waiting (the first qlen
 				 * queued, the rest resynchronised all at
 				 * once) */
@@ -332,10 +339,17 @@ struct machine {
 	const char **names;	/* distinct process names in the future */
 	size_t nnames;
 	uint32_t *fname;	/* name index of each future access */
+	const uint32_t *nxt;	/* policy=opt: each future access's next
+				 * access of the same page (same machine
+				 * line, process name and page), NONE32
+				 * none; owned by the engine */
 
 	uint64_t *scratch;	/* OPT's look-ahead marks, one per pool
 				 * frame; not state (never journaled) */
 	bool quiet;		/* ENGINE_QUIET: reads fetch lazily */
+	uint32_t anon_sure;	/* accesses sure to find room for an anon
+				 * first touch (check.c anon_room); not
+				 * state */
 
 	/* virtualization: the host holds its guests; a guest is a machine
 	 * of its own (its OS, its processes, its tables in guest-physical
@@ -381,8 +395,19 @@ struct tframe	*tframe_at(const struct machine *, uint64_t frame);
 int		 pool_reserve(struct machine *, uint32_t nrec, uint32_t npobj,
 		    uint64_t ntframes);
 uint32_t	 rmap_find(const struct machine *, uint32_t proc, uint64_t vpn);
+
+/* Does pool_reserve() have nothing to do for these? */
+static inline bool
+pool_has_room(const struct machine *m, uint32_t nrec, uint32_t npobj,
+    uint64_t ntf)
+{
+	return (size_t)m->r.nrecs + nrec <= m->nrecchunks * POOL_CHUNK &&
+	    (size_t)m->r.npobjs + npobj <= m->npobjchunks * POOL_CHUNK &&
+	    m->r.ntframes + ntf <= (uint64_t)m->ntfchunks * POOL_CHUNK;
+}
 int		 rmap_put(struct machine *, uint32_t proc, uint64_t vpn,
 		    uint32_t rec);
+void		 rmap_rebuild(struct machine *);
 uint64_t	 rng_next(struct machine *);
 
 /* phys.c: journaled memory writes */
@@ -542,6 +567,7 @@ uint64_t os_lowest_free(struct machine *);
 void	os_frame_take(struct machine *, uint64_t f, uint32_t pobj);
 void	os_frame_release(struct machine *, uint64_t f);
 void	os_list_touch(struct machine *, uint64_t f);
+void	os_opt_used(struct machine *, uint64_t f, uint32_t fidx);
 uint64_t os_choose_victim(struct machine *, uint64_t *cleared,
 	    uint64_t fidx);
 uint64_t os_invalidate_mappers(struct machine *, uint32_t pobj,

@@ -152,6 +152,7 @@ os_frame_release(struct machine *m, uint64_t f)
 	fr->pobj = 0;
 	fr->use = 0;
 	fr->dirty = 0;
+	fr->nu = 0;
 	m->r.nfree++;
 	if (f < m->r.free_hint)
 		m->r.free_hint = f;
@@ -165,6 +166,23 @@ os_list_touch(struct machine *m, uint64_t f)
 		return;
 	list_remove(m, f);
 	list_append(m, f);
+}
+
+/* OPT: a completed access (future index fidx) on frame f: the frame's
+ * next use is the access's next use. */
+void
+os_opt_used(struct machine *m, uint64_t f, uint32_t fidx)
+{
+	struct frame *fr = &m->frames[f];
+	uint32_t nu;
+
+	if (m->c.policy != POL_OPT || m->nxt == NULL || fidx >= m->nfuture)
+		return;
+	nu = m->nxt[fidx] == NONE32 ? NONE32 : m->nxt[fidx] + 1;
+	if (fr->nu != nu) {
+		J(m, fr, sizeof *fr);
+		fr->nu = nu;
+	}
 }
 
 /* The OS clears a frame's use bit: in the frame, in the accessed bit of
@@ -282,6 +300,8 @@ os_new_rec(struct machine *m, uint32_t proc, uint64_t vpn, uint32_t pobj,
 	r->live = 1;
 	r->pte_pa = NONE64;
 	J(m, o, sizeof *o);
+	if (o->mappers != 0)
+		m->r.shared = 1;
 	r->next = o->mappers;
 	o->mappers = i + 1;
 	(void)rmap_put(m, proc, vpn, i);
@@ -442,8 +462,48 @@ vpn_of(const struct machine *m, uint64_t va)
 	return (va & m->va_mask) >> m->c.page_bits;
 }
 
+/*
+ * OPT from the next-use table: every frame's next use is what the last
+ * access that completed on it found in the table (struct frame's nu); an
+ * access since then that did not complete (a protection fault) left it
+ * in the past, and the table's chain of that page's uses leads on to the
+ * first use after fidx.  NONE64 when a frame's next use is not known (a
+ * page mapped resident and not touched since) or a page object may have
+ * two mappers (a frame's next use is then the first of several pages'):
+ * the look-ahead of opt_victim decides.
+ */
+static uint64_t
+opt_from_table(const struct machine *m, uint64_t fidx)
+{
+	uint64_t f, best = NONE64;
+	uint32_t nu, bestnu = 0, j;
+
+	if (m->nxt == NULL || m->r.shared || fidx >= m->nfuture)
+		return NONE64;
+	for (f = 0; f < m->c.frames; f++) {
+		if (m->frames[f].pobj == 0)
+			continue;
+		if ((nu = m->frames[f].nu) == 0)
+			return NONE64;
+		if (nu != NONE32) {
+			for (j = nu - 1; j != NONE32 && j <= fidx;
+			    j = m->nxt[j])
+				;
+			nu = j == NONE32 ? NONE32 : j + 1;
+		}
+		if (nu == NONE32)
+			return f;	/* never used again: the lowest */
+		if (nu > bestnu) {
+			best = f;
+			bestnu = nu;
+		}
+	}
+	return best;
+}
+
 /* OPT: the resident page whose next use is farthest; pages never used
- * again first, the lowest frame among them. */
+ * again first, the lowest frame among them.  From the next-use table
+ * when it can tell, else by looking ahead in the future itself. */
 static uint64_t
 opt_victim(struct machine *m, uint64_t fidx)
 {
@@ -453,6 +513,8 @@ opt_victim(struct machine *m, uint64_t fidx)
 	const struct pobj *o;
 	size_t j;
 
+	if ((best = opt_from_table(m, fidx)) != NONE64)
+		return best;
 	if (m->scratch == NULL)
 		m->scratch = (uint64_t *)malloc((size_t)m->c.frames *
 		    sizeof *m->scratch);

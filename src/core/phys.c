@@ -55,7 +55,24 @@ phys_read_guest(const struct machine *m, uint64_t pa, unsigned size)
 	return s == NULL ? 0 : mem_read(s, pa, size);
 }
 
-/* Write n bytes at addr of store s, journaling the old bytes. */
+/* Are the n bytes at p (NULL: zeros) all zero? */
+static bool
+all_zero(const uint8_t *p, uint64_t n)
+{
+	uint64_t i;
+
+	if (p == NULL)
+		return true;
+	for (i = 0; i < n; i++)
+		if (p[i] != 0)
+			return false;
+	return true;
+}
+
+/* Write n bytes at addr of store s, journaling the old bytes.  Zeros
+ * written where no chunk is change nothing (an absent chunk reads as
+ * zeros) and allocate nothing: a trace's writes carry no values, so its
+ * pages' disk copies would otherwise take 4 KiB each, without bound. */
 static void
 store_write(struct machine *m, struct mem *s, uint64_t addr,
     const uint8_t *src, uint64_t n)
@@ -68,6 +85,13 @@ store_write(struct machine *m, struct mem *s, uint64_t addr,
 		k = MEM_CHUNK - off;
 		if (k > n)
 			k = n;
+		if (all_zero(src, k) && mem_chunk(s, addr) == NULL) {
+			if (src != NULL)
+				src += k;
+			addr += k;
+			n -= k;
+			continue;
+		}
 		c = mem_chunk_rw(s, addr);
 		if (c == NULL) {
 			m->oom = true;

@@ -418,6 +418,9 @@ fmt_vmx(const struct engine *e, const struct event *ev, struct strbuf *b)
 			    "kernel faults (#PF)" : ev->a == EXIT_EXTINT ?
 			    "an interrupt arrives" : "the deprivileged guest "
 			    "kernel faults (#GP in ring 1)");
+			if (ev->flags & EVF_FREE)
+				sb_printf(b, "; untagged TLB flushed (%llu)",
+				    ULL(ev->f));
 			break;
 		}
 		if (ev->level == 1)
@@ -885,7 +888,9 @@ show_stats(const struct machine *m, struct strbuf *b)
 	const struct regs *r = &m->r, *xr = &query_os(m)->r;
 	double probes = (double)(r->tlb_hits + r->tlb_misses);
 
-	sb_printf(b, "accesses %llu\n", ULL(r->accesses));
+	sb_printf(b, "accesses %llu (reads %llu, writes %llu, fetches %llu)\n",
+	    ULL(r->accesses), ULL(r->by_acc[ACC_READ]),
+	    ULL(r->by_acc[ACC_WRITE]), ULL(r->by_acc[ACC_EXEC]));
 	sb_printf(b, "tlb.hits %llu (%.1f%%)\n", ULL(r->tlb_hits),
 	    probes > 0 ? 100.0 * (double)r->tlb_hits / probes : 0.0);
 	sb_printf(b, "tlb.misses %llu\n", ULL(r->tlb_misses));
@@ -1501,6 +1506,9 @@ engine_stats(const struct engine *e, struct engine_stats *st)
 	st->writebacks = x->r.writebacks;
 	st->exits = m->r.exits;
 	st->cycles = m->r.cycles;
+	st->reads = m->r.by_acc[ACC_READ];
+	st->writes = m->r.by_acc[ACC_WRITE];
+	st->fetches = m->r.by_acc[ACC_EXEC];
 	for (i = 0; i < N_EXIT_NAMES; i++)
 		st->exits_by[i] = m->r.exits_by[i];
 }

@@ -431,6 +431,7 @@ step_split(struct engine *e, const struct op *o, struct event *ev)
 	l->offset = o->va & (x->c.page - 1);
 	m->r.accesses++;
 	m->r.acc = (uint8_t)acc_of(o);
+	m->r.by_acc[m->r.acc]++;
 	ev->kind = EV_SPLIT;
 	ev->a = o->va;
 	ev->b = l->vpn;
@@ -846,6 +847,7 @@ step_data(struct engine *e, const struct op *o, struct event *ev)
 				fr->dirty = 1;
 		}
 		os_list_touch(x, f);
+		os_opt_used(x, f, o->fidx);
 	}
 	m->r.last.pa = pa;
 	m->r.last.gpa = m->r.gpa | m->r.last.offset;

@@ -219,6 +219,18 @@ untagged(const struct machine *g)
 	return !g->cpu->c.tlb_tags || !g->vmcs.ctl[CTL_VPID];
 }
 
+/* Without VT-x, a trap into the VMM and the return to the guest load
+ * CR3 (the VMM's own tables, the guest's shadow root): with tlb.tags=off
+ * that flushes the TLB, as a VM exit and entry do (*n: how many). */
+static void
+trap_flush(struct machine *g, struct event *ev, uint64_t *n)
+{
+	if (!g->cpu->c.tlb_tags) {
+		*n = tlb_flush_all(g);
+		ev->flags |= EVF_FREE;
+	}
+}
+
 /* The VM entry micro-step back into guest g: non-root mode (an untagged
  * TLB is flushed), or, for a trap-and-emulate guest, the return from
  * the trap. */
@@ -237,6 +249,7 @@ vm_entry(struct machine *m, struct machine *g, struct event *ev)
 	} else {
 		ev->flags = EVF_MATCH;	/* return from a trap */
 		m->r.mode = MODE_GUEST;
+		trap_flush(g, ev, &ev->c);
 	}
 }
 
@@ -358,6 +371,7 @@ vmx_step_exit(struct engine *e, const struct op *o, struct event *ev)
 		    COST_HYPERCALL : COST_EXIT];
 		if (g->cpumode != CPU_VTX) {
 			ev->flags = EVF_MATCH;	/* a trap, not a VM exit */
+			trap_flush(g, ev, &ev->f);
 			m->r.phase = PH_VMM;
 			break;
 		}
@@ -834,6 +848,7 @@ vmx_check(struct engine *e, const struct op *o, struct verr *err)
 	uint32_t i;
 	uint64_t mem, gframes, all;
 	struct machine *g;
+	struct check_hist hist;
 
 	switch (o->kind) {
 	case OP_VM:
@@ -850,6 +865,11 @@ vmx_check(struct engine *e, const struct op *o, struct verr *err)
 		if (m->c.pt == PT_INVERTED)
 			return verr_set(err, NULL, "vm: guests need radix page "
 			    "tables (pt=radix)");
+		if (m->c.policy == POL_OPT)
+			return verr_set(err, NULL, "vm: a guest's OS replaces "
+			    "pages with the machine's policy, and policy=opt "
+			    "knows only the host's accesses in the file: give "
+			    "the machine fifo, lru, clock or random");
 		if (o->cpu != CPU_VTX && o->mmu == MMU_NESTED)
 			return verr_set(err, "mmu", "vm: nested paging needs "
 			    "VT-x (EPT): with cpu=classic or bt use mmu=shadow "
@@ -901,6 +921,13 @@ vmx_check(struct engine *e, const struct op *o, struct verr *err)
 					    (long long)o->asid,
 					    m->vms[i]->vmname);
 		}
+		/* its backing and shadow maps, its pool, the host's
+		 * bookkeeping of the frames backing it and of its EPT */
+		check_history(e, &hist);
+		if (check_memory(m, "vm", "the guest's memory", &hist, gframes * (2 * sizeof(uint64_t) +
+		    sizeof(struct frame) + sizeof(struct tframe)) +
+		    ept_tables(m, gframes) * sizeof(struct tframe), err) != 0)
+			return -1;
 		if (pool_reserve(m, 0, 0, gframes + ept_tables(m,
 		    gframes)) != 0)
 			return verr_set(err, NULL, "out of memory");
@@ -1066,9 +1093,10 @@ vmx_step_trap(struct engine *e, struct event *ev)
 		ev->d = gpa;
 		ev->level = 1;			/* a write-protect trap */
 		ev->cycles = m->c.cost[COST_EXIT];
-		if (g->cpumode != CPU_VTX)
+		if (g->cpumode != CPU_VTX) {
 			ev->flags = EVF_MATCH;
-		else
+			trap_flush(g, ev, &ev->f);
+		} else
 			trap_exit(m, g, ev, EXIT_EXCEPTION, 3);
 		m->r.tphase = 1;
 		break;

@@ -1428,6 +1428,11 @@ cmd_parse_count(const struct cmd_entry *ce, const struct lex_line *l,
 		if (p->n == 0 && strcmp(ce->name, "play") != 0)
 			return (lex_error(e, l->w[1].col, "%s: N must be at "
 			    "least 1", ce->name));
+		/* the screen waits this long between steps, deaf to keys */
+		if (p->n > CMD_PLAY_MAX && strcmp(ce->name, "play") == 0)
+			return (lex_error(e, l->w[1].col, "play: DELAY is at "
+			    "most %d milliseconds (%d s) between steps",
+			    CMD_PLAY_MAX, CMD_PLAY_MAX / 1000));
 		p->has_n = true;
 	}
 	return (0);

@@ -51,6 +51,7 @@ enum cmd_cmp { CMP_NONE, CMP_EQ, CMP_NE, CMP_LT, CMP_LE, CMP_GT, CMP_GE };
 #define CMD_POKE_MAX	(LEX_LINE_MAX / 2)
 #define CMD_QNAME_MAX	64
 #define CMD_PEEK_MAX	4096
+#define CMD_PLAY_MAX	10000	/* play DELAY: milliseconds */
 
 /* An argument given, and where: the column an error about it points at
  * (struct verr's arg names it: "va", "pages", "perm", "name"...). */

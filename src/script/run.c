@@ -82,6 +82,7 @@ struct run_scan {
 	bool		 collect;	/* list the accesses, follow loads */
 	bool		 stop;		/* past a quit */
 	bool		 nomem;
+	bool		 toomany;	/* ... as the memory limit: accesses */
 	unsigned	 nerr;
 	bool		 save;		/* a save: keep the transcript */
 	bool		 history;	/* back or reset: keep a journal */
@@ -94,6 +95,7 @@ static void	run_report(struct session *, const char *, unsigned,
 static int	run_default(struct session *, struct verr *);
 static int	run_override(const struct session *, struct mconfig *,
 		    struct verr *);
+static void	run_journal_limit(const struct session *, struct engine *);
 static void	run_forget(struct session *);
 static const char *run_intern(struct session *, const char *);
 static int	run_future_add(struct session *, const char *, uint64_t,
@@ -104,6 +106,7 @@ static int	run_read(const char *, char **, size_t *);
 static char	*run_join(const char *, const char *);
 static char	*run_dirname(const char *);
 static bool	run_inside(const char *, const char *);
+static bool	run_regular(const char *);
 static int	run_builtin(const char *, struct run_frame **, char **,
 		    size_t *);
 static int	run_open(struct session *, const char *, struct run_frame **,
@@ -117,6 +120,7 @@ static bool	run_getline(const char *, size_t, size_t *, const char **,
 		    size_t *);
 static void	run_scan_lines(struct session *, struct run_frame *,
 		    const char *, size_t, struct run_scan *);
+static void	run_scan_nomem(struct session *, const struct run_scan *);
 static void	run_scan_command(struct session *, struct run_frame *,
 		    const struct cmd_parsed *, struct run_scan *);
 static int	run_lines(struct session *, struct run_frame *, const char *,
@@ -142,6 +146,40 @@ run_stderr(void *arg, const char *line, size_t len)
 	putc('\n', stderr);
 }
 
+/* The smallest memory limit: the default machine fits with room. */
+#define RUN_MEMORY_MIN ((uint64_t)16 << 20)
+
+int
+run_memory_parse(const char *what, const char *text, uint64_t *bytes,
+    struct verr *ve)
+{
+	struct lex_word w;
+	struct lex_err le;
+
+	memset(&w, 0, sizeof w);
+	w.s = text;
+	w.len = strlen(text);
+	memset(&le, 0, sizeof le);
+	if (lex_number(&w, bytes, &le) != 0)
+		return (verr_set(ve, NULL, "%s=%.40s: %s", what, text,
+		    le.msg));
+	if (*bytes != 0 && *bytes < RUN_MEMORY_MIN)
+		return (verr_set(ve, NULL, "%s=%.40s: a memory limit is at "
+		    "least 16M (or 0: no limit)", what, text));
+	return (0);
+}
+
+int
+run_memory_limit(uint64_t *bytes, struct verr *ve)
+{
+	const char *v = getenv("VMSCOPE_MAX_MEMORY");
+
+	*bytes = MCFG_MEMORY_DEFAULT;
+	if (v == NULL || v[0] == '\0')
+		return (0);
+	return (run_memory_parse("VMSCOPE_MAX_MEMORY", v, bytes, ve));
+}
+
 struct session *
 run_new(enum run_mode mode, unsigned flags, struct verr *ve)
 {
@@ -151,6 +189,10 @@ run_new(enum run_mode mode, unsigned flags, struct verr *ve)
 		verr_set(ve, NULL, "out of memory");
 		return (NULL);
 	}
+	if (run_memory_limit(&s->max_memory, ve) != 0) {
+		free(s);
+		return (NULL);
+	}
 	s->mode = mode;
 	s->flags = flags;
 	s->engine_flags = ENGINE_JOURNAL;
@@ -158,6 +200,7 @@ run_new(enum run_mode mode, unsigned flags, struct verr *ve)
 	s->err.fn = run_stderr;
 	s->keep = mode == RUN_BATCH;
 	sb_init(&s->transcript);
+	sb_init(&s->trace_report);
 	if (run_default(s, ve) != 0) {
 		free(s);
 		return (NULL);
@@ -173,6 +216,7 @@ run_free(struct session *s)
 	engine_free(s->engine);
 	run_forget(s);
 	free(s->sweep_pts);
+	sb_free(&s->trace_report);
 	run_frame_free(s->input);
 	sb_free(&s->transcript);
 	free(s);
@@ -221,6 +265,17 @@ run_future(const struct session *s)
 	return (s->future != NULL ? s->future : run_no_future);
 }
 
+/* The history for back counts toward the memory limit: each of its two
+ * journals is held to a sixteenth of the limit (at most the engine's
+ * default of 32 MiB), so that a small limit still leaves room for the
+ * machine. */
+static void
+run_journal_limit(const struct session *s, struct engine *e)
+{
+	if (s->max_memory != 0 && s->max_memory / 16 < ((uint64_t)32 << 20))
+		engine_set_journal_limit(e, (size_t)(s->max_memory / 16));
+}
+
 /* A fresh default machine, given the session's future if it has one. */
 static int
 run_default(struct session *s, struct verr *ve)
@@ -229,12 +284,14 @@ run_default(struct session *s, struct verr *ve)
 	struct engine *e;
 
 	mcfg_init(&c);
+	c.max_memory = s->max_memory;
 	if (mcfg_finish(&c, ve) != 0 || run_override(s, &c, ve) != 0)
 		return (-1);
 	e = engine_new_future(&c, s->engine_flags, run_future(s),
 	    s->use_future ? s->nfuture : 0, ve);
 	if (e == NULL)
 		return (-1);
+	run_journal_limit(s, e);
 	engine_free(s->engine);
 	s->engine = e;
 	return (0);
@@ -267,6 +324,7 @@ run_machine(struct session *s, const struct mconfig *c, struct verr *ve)
 	struct engine *e;
 	struct mconfig o = *c;
 
+	o.max_memory = s->max_memory;
 	if (run_override(s, &o, ve) != 0)
 		return (-1);
 	c = &o;
@@ -274,6 +332,7 @@ run_machine(struct session *s, const struct mconfig *c, struct verr *ve)
 	    s->use_future ? s->nfuture : 0, ve);
 	if (e == NULL)
 		return (-1);
+	run_journal_limit(s, e);
 	engine_free(s->engine);
 	s->engine = e;
 	return (0);
@@ -288,7 +347,14 @@ run_put(struct session *s, const char *line, size_t len)
 		return;
 	if (s->out.fn != NULL)
 		s->out.fn(s->out.arg, line, len);
-	if (s->keep) {
+	if (s->keep && !s->cut) {
+		/* held to an eighth of the memory limit: a file of ten
+		 * million steps piped in must not keep them all */
+		if (s->max_memory != 0 &&
+		    s->transcript.len + len + 1 > s->max_memory / 8) {
+			s->cut = true;
+			return;
+		}
 		sb_putn(&s->transcript, line, len);
 		sb_putn(&s->transcript, "\n", 1);
 	}
@@ -491,6 +557,10 @@ run_future_add(struct session *s, const char *proc, uint64_t va,
 	struct future_ref *f;
 	size_t cap;
 
+	/* an eighth of the memory limit, as the transcript kept */
+	if (s->max_memory != 0 &&
+	    s->nfuture >= s->max_memory / 8 / sizeof *f)
+		return (-2);
 	if (s->nfuture == s->capfuture) {
 		if (s->capfuture >= OP_NO_FUTURE / 2)
 			return (-1);
@@ -644,6 +714,20 @@ run_dirname(const char *path)
 	return (p);
 }
 
+/* May a file's command read the file at real: a regular file, or a
+ * folder (whose read fails with its own message)?  Not a FIFO, which
+ * blocks the open until someone writes, nor a device such as
+ * /dev/zero, which never ends: a folder unpacked from an archive may
+ * hold either. */
+static bool
+run_regular(const char *real)
+{
+	struct stat st;
+
+	return (stat(real, &st) != 0 || S_ISREG(st.st_mode) ||
+	    S_ISDIR(st.st_mode));
+}
+
 /* Is the real path real inside the real folder dir? */
 static bool
 run_inside(const char *real, const char *dir)
@@ -707,6 +791,12 @@ run_open(struct session *s, const char *arg, struct run_frame **fp,
 	if (f->dir != NULL && !run_inside(real, f->dir)) {
 		free(real);
 		goto outside;
+	}
+	if (f->dir != NULL && !run_regular(real)) {
+		snprintf(msg, msgsize, "load: '%s' is not a regular file (a "
+		    "FIFO or a device would wait forever or never end)", arg);
+		free(real);
+		return (-1);
 	}
 	for (g = f; g != NULL; g = g->up) {
 		if (g->real != NULL && strcmp(g->real, real) == 0) {
@@ -819,6 +909,13 @@ run_locate(struct session *s, const char *cmd, const char *arg, char **name,
 		free(real);
 		goto outside;
 	}
+	if (!run_regular(real)) {
+		free(real);
+		free(*name);
+		snprintf(msg, msgsize, "%s: '%s' is not a regular file (a FIFO "
+		    "or a device would wait forever or never end)", cmd, arg);
+		return (NULL);
+	}
 	return (real);
 outside:
 	free(*name);
@@ -857,7 +954,7 @@ run_builtin(const char *arg, struct run_frame **fp, char **bufp,
 
 int
 run_read_near(struct session *s, const char *arg, char **bufp,
-    size_t *lenp, char *msg, size_t msgsize)
+    size_t *lenp, char **realp, char *msg, size_t msgsize)
 {
 	struct run_frame *g, top;
 
@@ -874,8 +971,22 @@ run_read_near(struct session *s, const char *arg, char **bufp,
 	}
 	if (s->frame == &top)
 		s->frame = NULL;
+	if (realp != NULL) {
+		*realp = g->real;	/* the frame's, handed over */
+		g->real = NULL;
+	}
 	run_frame_free(g);
 	return (0);
+}
+
+int
+run_not_nested(struct session *s, unsigned col, const char *what)
+{
+	if (s->parent == NULL)
+		return (0);
+	run_error(s, col, "%s: a workload that compare or sweep runs may not "
+	    "run %s itself", what, what);
+	return (-1);
 }
 
 static size_t
@@ -961,6 +1072,24 @@ run_scan_lines(struct session *s, struct run_frame *f, const char *buf,
 	}
 }
 
+/* The scan ran out of room: of memory, or of the memory limit. */
+static void
+run_scan_nomem(struct session *s, const struct run_scan *sc)
+{
+	char lim[32];
+
+	if (!sc->toomany) {
+		run_error(s, 0, "out of memory");
+		return;
+	}
+	mcfg_size_text(s->max_memory, lim, sizeof lim);
+	run_error(s, 0, "more than %zu accesses: the list of a file's "
+	    "accesses (OPT needs the future) is held to an eighth of the "
+	    "memory limit of %s (vmscope --max-memory=SIZE or "
+	    "VMSCOPE_MAX_MEMORY=SIZE sets the limit); nothing of the file "
+	    "ran", s->nfuture, lim);
+}
+
 static void
 run_scan_command(struct session *s, struct run_frame *f,
     const struct cmd_parsed *p, struct run_scan *sc)
@@ -969,6 +1098,7 @@ run_scan_command(struct session *s, struct run_frame *f,
 	struct run_frame *g;
 	char *buf, msg[256];
 	size_t len;
+	int r;
 
 	if (ce->flags & CMD_WRITES)
 		sc->save = true;
@@ -988,9 +1118,11 @@ run_scan_command(struct session *s, struct run_frame *f,
 		case OP_READ:
 		case OP_WRITE:
 		case OP_EXEC:
-			if (run_future_add(s, sc->proc, p->op.va,
-			    sc->machine) != 0)
+			if ((r = run_future_add(s, sc->proc, p->op.va,
+			    sc->machine)) != 0) {
 				sc->nomem = true;
+				sc->toomany = r == -2;
+			}
 			break;
 		default:
 			break;
@@ -1029,6 +1161,10 @@ run_lines(struct session *s, struct run_frame *f, const char *buf,
 	f->line = 0;
 	while (run_getline(buf, len, &off, &line, &llen)) {
 		f->line++;
+		if (s->stop != NULL && s->stop(s->stop_arg)) {
+			run_error(s, 0, "interrupted here");
+			return (-1);
+		}
 		if (lex_split(&f->lex, line, llen, &e) != 0 ||
 		    cmd_parse(&f->lex, &f->parsed, &e) != 0) {
 			run_error(s, e.col, "%s", e.msg);
@@ -1087,6 +1223,7 @@ run_top(struct session *s, const char *name, char *real, char *dir,
 	run_forget(s);
 	sb_free(&s->transcript);
 	sb_init(&s->transcript);
+	s->cut = false;
 	if ((f = run_frame_new(name, real, dir, true)) == NULL) {
 		run_error(s, 0, "out of memory");
 		goto done;
@@ -1100,7 +1237,7 @@ run_top(struct session *s, const char *name, char *real, char *dir,
 	run_scan_lines(s, f, buf, len, &sc);
 	f->line = 0;
 	if (sc.nomem)
-		run_error(s, 0, "out of memory");
+		run_scan_nomem(s, &sc);
 	if (sc.nerr == 0 && !sc.nomem) {
 		/* Without back or reset, nothing needs the journal. */
 		s->engine_flags = sc.history || (s->flags & RUN_HISTORY) ?
@@ -1165,6 +1302,26 @@ run_file(struct session *s, const char *path)
 	return (err);
 }
 
+int
+run_string_at(struct session *s, const char *name, const char *real,
+    const char *text, size_t len)
+{
+	char *r, *d;
+
+	if (real == NULL)
+		return (run_string(s, name, text, len));
+	s->frame = NULL;
+	r = strdup(real);
+	d = run_dirname(real);
+	if (r == NULL || d == NULL) {
+		free(r);
+		free(d);
+		run_error(s, 0, "out of memory");
+		return (2);
+	}
+	return (run_top(s, name, r, d, text, len));
+}
+
 /* Text from memory, run as a file named name in the current directory. */
 int
 run_string(struct session *s, const char *name, const char *text,
@@ -1212,7 +1369,7 @@ run_prepare(struct session *s, const char *name, const char *text,
 	s->frame = NULL;
 	run_frame_free(f);
 	if (sc.nomem)
-		run_error(s, 0, "out of memory");
+		run_scan_nomem(s, &sc);
 	s->use_future = sc.nerr == 0 && !sc.nomem;
 	return (s->use_future ? 0 : -1);
 }
@@ -1279,7 +1436,7 @@ run_stream(struct session *s, FILE *fp)
 	size_t n;
 	int c;
 
-	while (!s->quit) {
+	while (!s->quit && (s->stop == NULL || !s->stop(s->stop_arg))) {
 		n = 0;
 		while ((c = getc(fp)) != EOF && c != '\n') {
 			if (n < sizeof buf)
@@ -1340,17 +1497,25 @@ run_write_atomic(const char *path, const char *data, size_t len)
 }
 
 int
+run_may_write(struct session *s, unsigned col, const char *what)
+{
+	if (run_from_file(s) && (s->flags & RUN_ALLOW_WRITE) == 0) {
+		run_error(s, col, "%s: a command file writes files only when "
+		    "vmscope is run with --allow-write", what);
+		return (-1);
+	}
+	return (0);
+}
+
+int
 run_write(struct session *s, const char *arg, const char *data, size_t len,
     unsigned col, const char *what)
 {
 	char *path;
 	int err;
 
-	if (run_from_file(s) && (s->flags & RUN_ALLOW_WRITE) == 0) {
-		run_error(s, col, "%s: a command file writes files only when "
-		    "vmscope is run with --allow-write", what);
+	if (run_may_write(s, col, what) != 0)
 		return (-1);
-	}
 	if (s->mode == RUN_CHECK)
 		return (0);
 	if ((path = run_join(s->frame != NULL ? s->frame->dir : NULL,
@@ -1371,24 +1536,39 @@ run_write(struct session *s, const char *arg, const char *data, size_t len,
 int
 run_save(struct session *s, const char *arg, unsigned col)
 {
-	char *path;
+	char *path, note[160], lim[32];
+	size_t len = s->transcript.len;
 	int err;
 
 	/* cmd_exec() has refused a file's save without RUN_ALLOW_WRITE. */
 	if (s->mode == RUN_CHECK)
 		return (0);	/* --check writes nothing */
+	if (s->cut) {
+		/* the file says where it stops, and so does the run */
+		mcfg_size_text(s->max_memory / 8, lim, sizeof lim);
+		snprintf(note, sizeof note, "(the transcript stops here: only "
+		    "its first %s, an eighth of the memory limit, are kept)",
+		    lim);
+		sb_putn(&s->transcript, note, strlen(note));
+		sb_putn(&s->transcript, "\n", 1);
+	}
 	if (s->transcript.failed) {
+		s->transcript.len = len;
 		run_error(s, col, "save: out of memory");
 		return (-1);
 	}
 	if ((path = run_join(s->frame != NULL ? s->frame->dir : NULL,
 	    arg)) == NULL) {
+		s->transcript.len = len;
 		run_error(s, col, "save: out of memory");
 		return (-1);
 	}
 	err = run_write_atomic(path, s->transcript.s != NULL ?
 	    s->transcript.s : "", s->transcript.len);
+	s->transcript.len = len;
 	free(path);
+	if (err == 0 && s->cut)
+		run_out(s, "  save: %s", note);
 	if (err != 0) {
 		run_error(s, col, "save: cannot write '%s': %s", arg,
 		    strerror(err));
@@ -1450,6 +1630,7 @@ run_compare_one(struct session *s, const char *arg, unsigned col, int mode,
 	sub->out.fn = run_sink_none;
 	sub->err.fn = run_sink_up;
 	sub->err.arg = s;
+	sub->parent = s;
 	sub->engine_flags = ENGINE_QUIET;
 	sub->step_limit = s->step_limit;
 	if (run_machine(sub, engine_config(s->engine), &ve) != 0)
@@ -1499,6 +1680,8 @@ run_compare(struct session *s, const char *arg, unsigned col)
 	char line[160];
 	int i, k, n;
 
+	if (run_not_nested(s, col, "compare") != 0)
+		return (-1);
 	for (i = 0; i < 4; i++)
 		if (run_compare_one(s, arg, col, i, &st[i]) != 0)
 			return (-1);

@@ -77,6 +77,12 @@ struct session {
 			    unsigned);	/* the screen's own commands (zoom,
 					 * dump): name, argument, column */
 	void		*ui_arg;
+	bool		 (*stop)(void *);	/* if set, long work (a trace,
+					 * a sweep, the lines of a loaded
+					 * file) asks it now and then and
+					 * stops when it says true: the
+					 * screen's Ctrl-C */
+	void		*stop_arg;
 
 	const void	*override_key;	/* sweep: a struct key_entry set on
 					 * every machine made, to ... */
@@ -92,11 +98,31 @@ struct session {
 					 * 0: no limit */
 	uint64_t	 steps;		/* ... run so far */
 	bool		 stopped;	/* the limit stopped a command */
+	struct strbuf	 trace_report;	/* the last trace command's report,
+					 * a line each (with a screen: it
+					 * shows it) */
+	unsigned	 trace_count;	/* trace commands that reported */
+	const struct session *parent;	/* the session whose compare or
+					 * sweep runs this one, or NULL */
+	uint64_t	 max_memory;	/* of every machine made (mconfig):
+					 * run_memory_limit() */
+	bool		 cut;		/* the transcript kept for save
+					 * reached its limit */
 
 	int		 status;	/* worst so far: 0, 1 or 2 */
 	int		 fstatus;	/* worst in the current file */
 	bool		 quit;		/* quit was given: stop reading */
 };
+
+/* The memory limit: VMSCOPE_MAX_MEMORY if it is set (a size, as the
+ * language writes numbers: 512M, 2G; 0 = no limit), else
+ * MCFG_MEMORY_DEFAULT.  Every session (run_new) and --trace take it; the
+ * transcript a session keeps for save is held to an eighth of it.  0, or
+ * -1 with the reason in ve. */
+int	run_memory_limit(uint64_t *, struct verr *);
+/* text as a memory limit: 0, or -1 with the reason (what names it) */
+int	run_memory_parse(const char *what, const char *text, uint64_t *,
+	    struct verr *);
 
 struct session *run_new(enum run_mode, unsigned, struct verr *);
 void	run_free(struct session *);
@@ -153,14 +179,28 @@ int	run_load(struct session *, const char *, unsigned);
 char	*run_locate(struct session *, const char *cmd, const char *arg,
 	    char **name, char *, size_t);
 /* The bytes of FILE as load would read them from where the session is
- * (the folder rule, built-in workloads): 0, or -1 with msg set. */
+ * (the folder rule, built-in workloads): 0, or -1 with msg set.  With
+ * realp, *realp gets the file's real path (malloc'd), or NULL for a
+ * built-in one. */
 int	run_read_near(struct session *, const char *, char **, size_t *,
-	    char *msg, size_t msgsize);
+	    char **realp, char *msg, size_t msgsize);
+/* Text read from the file at real (NULL: as run_string), run as a file
+ * named name: on a fresh machine, loading from real's folder. */
+int	run_string_at(struct session *, const char *name, const char *real,
+	    const char *text, size_t len);
+/* A compare or sweep may not run inside another's workload (nested, they
+ * would multiply their runs past any wait, or recurse): 0, or -1 with
+ * the error reported. */
+int	run_not_nested(struct session *, unsigned col, const char *what);
 int	run_save(struct session *, const char *, unsigned);
 /* data written to FILE (beside the file running), whole or not at all,
  * as save does: refused from a file without --allow-write, nothing under
  * --check.  what names the command in messages. */
 int	run_write(struct session *, const char *file, const char *data,
 	    size_t len, unsigned col, const char *what);
+/* May the command running write a file?  0, or -1 with the error
+ * reported (a file's command without --allow-write): asked first by a
+ * command that works long before it writes (sweep --csv). */
+int	run_may_write(struct session *, unsigned col, const char *what);
 
 #endif

@@ -246,7 +246,8 @@ sweep_out_run(void *arg, const char *line)
 /* One run: 0, or -1 (reported). */
 static int
 sweep_one(struct session *s, const struct sweep_args *a, size_t i,
-    const char *buf, size_t len, int scenario, struct sweep_point *pt)
+    const char *buf, size_t len, const char *real, int scenario,
+    struct sweep_point *pt)
 {
 	struct session *sub;
 	struct sweep_err se;
@@ -262,12 +263,16 @@ sweep_one(struct session *s, const struct sweep_args *a, size_t i,
 	run_set_output(sub, sweep_out_none, NULL);
 	run_set_errors(sub, sweep_err_sink, &se);
 	sub->step_limit = s->step_limit;
+	sub->stop = s->stop;
+	sub->stop_arg = s->stop_arg;
+	sub->parent = s;
 	sub->override_key = a->key;
 	snprintf(sub->override_val, sizeof sub->override_val, "%s",
 	    a->val[i]);
 	snprintf(pt->value, sizeof pt->value, "%s", a->val[i]);
 	if (scenario) {
-		(void)run_string(sub, a->on, buf, len);
+		/* in its own folder: its loads obey their folder rule */
+		(void)run_string_at(sub, a->on, real, buf, len);
 		if (sub->fstatus >= 2) {
 			run_error(s, a->valcol[i], "sweep: %s=%s: %s",
 			    a->key->name, a->val[i], se.msg);
@@ -291,6 +296,8 @@ sweep_one(struct session *s, const struct sweep_args *a, size_t i,
 		to.err.fn = sweep_err_sink;
 		to.err.arg = &se;
 		to.result = &pt->st;
+		to.stop = s->stop;
+		to.stop_arg = s->stop_arg;
 		if (a->key->set(a->key, &c, &w, &le) != 0 ||
 		    mcfg_finish(&c, &ve) != 0) {
 			run_error(s, a->valcol[i], "sweep: %s=%s: %s",
@@ -319,7 +326,7 @@ sweep_cmd_exec(struct session *s, const struct cmd_parsed *p)
 	struct lex_line l;
 	struct lex_err e;
 	struct strbuf sb;
-	char *buf = NULL, msg[512];
+	char *buf = NULL, *real = NULL, msg[512];
 	size_t len = 0, i;
 	int r = -1, scenario;
 
@@ -340,14 +347,20 @@ sweep_cmd_exec(struct session *s, const struct cmd_parsed *p)
 		    "FILE (a scenario or a memory trace)", a->key->name);
 		goto done;
 	}
-	if (run_read_near(s, a->on, &buf, &len, msg, sizeof msg) != 0) {
+	/* refused before the runs, not after them */
+	if (run_not_nested(s, p->col, "sweep") != 0 ||
+	    (a->csv[0] != '\0' && run_may_write(s, a->csvcol, "sweep") != 0))
+		goto done;
+	if (run_read_near(s, a->on, &buf, &len, &real, msg,
+	    sizeof msg) != 0) {
 		run_error(s, a->oncol, "sweep:%s", strchr(msg, ':') ?
 		    strchr(msg, ':') + 1 : msg);
 		goto done;
 	}
 	scenario = sweep_is_scenario(buf, len);
 	for (i = 0; i < a->n; i++)
-		if (sweep_one(s, a, i, buf, len, scenario, &pts[i]) != 0)
+		if (sweep_one(s, a, i, buf, len, real, scenario,
+		    &pts[i]) != 0)
 			goto done;
 	run_out(s, "  sweep %s over %zu values on %s (%s)", a->key->name, a->n,
 	    a->on, scenario ? "a scenario" : "a trace");
@@ -370,6 +383,7 @@ sweep_cmd_exec(struct session *s, const struct cmd_parsed *p)
 	}
 done:
 	free(buf);
+	free(real);
 	free(pts);
 	free(a);
 	return (r);

@@ -31,13 +31,21 @@
  * the space would make two pages one.
  *
  * The file is streamed through one buffer of TRACE_CHUNK bytes, so memory
- * does not grow with its length, and each reference goes straight to
- * engine_run() on an engine with ENGINE_QUIET and no journal: nothing is
- * allocated and nothing formatted per reference.  The exception is
+ * does not grow with its length, and each reference goes to engine_run()
+ * on an engine with ENGINE_QUIET and no journal: nothing is allocated and
+ * nothing formatted per reference.  The reading runs in a thread of its
+ * own (the pipe): it parses the lines, counts the references by kind and
+ * in the working set, and hands them on in batches of TRACE_BATCH (a
+ * ring of TRACE_NBATCH) to the caller's thread, which only replays them,
+ * so that on two cores the parsing and the engine overlap; its messages
+ * wait until the engine has replayed every reference before them, so the
+ * output is what one thread would give (without a thread, it is one).  The exception is
  * policy=opt, whose choice needs the future: the whole trace is read first
  * into an array of struct future_ref (and a byte of kind each), given to
- * engine_new_future(), then replayed; the statistics say how much memory
- * that took.
+ * engine_new_future() (which gives every reference its next use in one
+ * pass from the end: OPT's victim is then a scan of the frames, not of
+ * the future), then replayed; the statistics say how much memory that
+ * took.
  *
  * The replay runs on a fresh machine of the settings given, in one process
  * named "trace" made with anon (every page valid, zero-filled on its first
@@ -56,6 +64,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -70,7 +79,12 @@
 #define TRACE_CHUNK	((size_t)1 << 20)	/* bytes read at a time */
 #define TRACE_PROGRESS	(((uint64_t)1 << 20) - 1)	/* a progress line
 							 * each 2^20 refs */
+#define TRACE_STOP	(((uint64_t)1 << 16) - 1)	/* o->stop asked
+							 * each 2^16 lines */
 #define TRACE_WS_MIN	1024	/* slots of the working-set set at first */
+#define TRACE_BATCH	4096	/* references the reader hands on at once */
+#define TRACE_NBATCH	4	/* batches between the reader and the
+				 * engine */
 #define TRACE_SHOWN	5	/* intervals shown at each end (text) */
 
 /* What is wrong with a line. */
@@ -131,17 +145,44 @@ struct trace_ref {
 	uint8_t		 kind;		/* OP_READ, OP_WRITE or OP_EXEC */
 };
 
+/* References read, on their way to the engine (the pipe). */
+struct trace_batch {
+	uint64_t	 va[TRACE_BATCH];
+	uint64_t	 line[TRACE_BATCH];	/* of each, for messages */
+	uint8_t		 kind[TRACE_BATCH];
+	size_t		 n;
+	bool		 last;		/* the reader's last */
+	bool		 failed;	/* ... after a bad line or a failed
+					 * read: the reader's message */
+};
+
+/*
+ * The reader thread and the engine (the caller's thread) hand batches
+ * round a ring: the reader fills the batch after the last full one while
+ * there is room, the engine empties the oldest full one.  Only the
+ * handing over is locked.
+ */
+struct trace_pipe {
+	pthread_mutex_t	 mu;
+	pthread_cond_t	 filled;	/* a batch became full */
+	pthread_cond_t	 emptied;	/* a batch became free, or stop */
+	struct trace_batch b[TRACE_NBATCH];
+	size_t		 full;		/* batches full, from the oldest */
+	size_t		 rd, wr;	/* the engine's batch, the reader's */
+	bool		 stop;		/* the engine wants no more */
+	struct trace_in	*in;
+	struct trace_run *t;
+};
+
 struct trace_run {
 	const struct trace_opts *o;
 	const char	*name;
 	const struct mconfig *c;
-	struct engine	*e;
-	struct op	 op;
-	struct verr	 ve;
 	enum trace_format fmt;
 
 	uint64_t	 line;		/* of the line being read */
-	uint64_t	 refs, reads, writes, fetches;
+	uint64_t	 refs, reads, writes, fetches;	/* counted (the
+					 * reader's, with the pipe) */
 	uint64_t	 escapes;	/* din labels 3 and 4 */
 	uint64_t	 bad;		/* lines skipped as bad */
 	uint64_t	 badline[TRACE_BAD_SHOWN];
@@ -167,8 +208,20 @@ struct trace_run {
 	bool		 progress;
 	int		 shown;		/* width of the progress line */
 
+	struct trace_pipe *pipe;	/* the reader is a thread of its own:
+					 * its messages wait in failmsg */
+	char		 failmsg[LEX_QUOTE_SIZE * 2 + 1024];
+
 	struct trace_ws	 ws;
 	struct engine_stats base;
+
+	/* The engine's side, written at every reference: apart from what
+	 * the reader writes (a cache line each thread keeps to itself). */
+	char		 apart[128];
+	struct engine	*e;
+	struct op	 op;
+	struct verr	 ve;
+	uint64_t	 replayed;	/* references through the engine */
 };
 
 static const char *const trace_format_names[] = { "none", "lackey",
@@ -212,6 +265,35 @@ trace_put(const struct trace_sink *k, const char *fmt, ...)
 	    sizeof buf - 1);
 }
 
+/*
+ * A message of the reader's (a bad line, a failed read): told now, or,
+ * when the reader is a thread of its own, kept until the engine has
+ * replayed the references before it (trace_drain tells it).
+ */
+static void
+trace_fail(struct trace_run *t, const char *fmt, ...)
+#if defined(__GNUC__)
+    __attribute__((format(printf, 2, 3)))
+#endif
+    ;
+
+static void trace_progress(struct trace_run *, bool);
+
+static void
+trace_fail(struct trace_run *t, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	(void)vsnprintf(t->failmsg, sizeof t->failmsg, fmt, ap);
+	va_end(ap);
+	if (t->pipe != NULL)
+		return;
+	if (t->shown > 0)
+		trace_progress(t, true);
+	trace_put(&t->o->err, "%s", t->failmsg);
+}
+
 /* The progress line, on stderr (a terminal): written over itself. */
 static void
 trace_progress(struct trace_run *t, bool done)
@@ -226,7 +308,8 @@ trace_progress(struct trace_run *t, bool done)
 	}
 	n = fprintf(stderr, "\rvmscope: %s: %s %" PRIu64 " references",
 	    t->name, t->replaying ? "replayed" : t->opt ? "read" : "replayed",
-	    t->refs + (t->opt && !t->replaying ? (uint64_t)t->nfut : 0));
+	    t->replayed + (t->opt && !t->replaying ? (uint64_t)t->nfut :
+	    0));
 	if (n > t->shown)
 		t->shown = n;
 }
@@ -585,6 +668,8 @@ trace_line(struct trace_run *t, const char *s, size_t len)
 	const char *end = s + len, *p;
 
 	t->nref = 0;
+	if (t->line == 1 && len >= 3 && memcmp(s, "\xef\xbb\xbf", 3) == 0)
+		s += 3;		/* a UTF-8 byte order mark, as in scenarios */
 	while (end > s && (end[-1] == '\r' || trace_blank(end[-1])))
 		end--;
 	for (p = s; p < end && trace_blank(*p); p++)
@@ -713,10 +798,7 @@ trace_bad(struct trace_run *t, enum trace_bad why)
 
 	trace_why(t, why, msg, sizeof msg);
 	if (!t->o->skip_bad) {
-		if (t->shown > 0)
-			trace_progress(t, true);
-		trace_put(&t->o->err, "%s:%" PRIu64 ": %s", t->name, t->line,
-		    msg);
+		trace_fail(t, "%s:%" PRIu64 ": %s", t->name, t->line, msg);
 		return (-1);
 	}
 	if (t->bad < TRACE_BAD_SHOWN)
@@ -834,10 +916,10 @@ trace_ws_add(struct trace_ws *w, uint64_t vpn)
 
 /* The replay. */
 
-/* One reference through the engine: 0, or -1 (reported) if the engine
- * refuses it. */
-static int
-trace_ref(struct trace_run *t, uint8_t kind, uint64_t va, uint32_t fidx)
+/* A reference counted: by kind, and in the working set (the reader's
+ * side of the pipe: nothing of the engine's). */
+static void
+trace_count(struct trace_run *t, uint8_t kind, uint64_t va)
 {
 	if (kind == OP_READ)
 		t->reads++;
@@ -847,6 +929,15 @@ trace_ref(struct trace_run *t, uint8_t kind, uint64_t va, uint32_t fidx)
 		t->fetches++;
 	t->refs++;
 	trace_ws_add(&t->ws, va >> t->page_bits);
+}
+
+/* One reference through the engine: 0, or -1 (reported) if the engine
+ * refuses it. */
+static int
+trace_engine(struct trace_run *t, uint8_t kind, uint64_t va, uint32_t fidx,
+    uint64_t line)
+{
+	t->replayed++;
 	t->op.kind = (enum op_kind)kind;
 	t->op.va = va;
 	t->op.fidx = fidx;
@@ -855,15 +946,24 @@ trace_ref(struct trace_run *t, uint8_t kind, uint64_t va, uint32_t fidx)
 			trace_progress(t, true);
 		if (t->replaying)
 			trace_put(&t->o->err, "%s: reference %" PRIu64 ": %s",
-			    t->name, t->refs, t->ve.msg);
+			    t->name, t->replayed, t->ve.msg);
 		else
 			trace_put(&t->o->err, "%s:%" PRIu64 ": %s", t->name,
-			    t->line, t->ve.msg);
+			    line, t->ve.msg);
 		return (-1);
 	}
-	if (t->progress && (t->refs & TRACE_PROGRESS) == 0)
+	if (t->progress && (t->replayed & TRACE_PROGRESS) == 0)
 		trace_progress(t, false);
 	return (0);
+}
+
+/* Counted and replayed. */
+static int
+trace_ref(struct trace_run *t, uint8_t kind, uint64_t va, uint32_t fidx,
+    uint64_t line)
+{
+	trace_count(t, kind, va);
+	return (trace_engine(t, kind, va, fidx, line));
 }
 
 /* policy=opt: keep the reference for the replay. */
@@ -872,18 +972,33 @@ trace_keep(struct trace_run *t, const struct trace_ref *r)
 {
 	struct future_ref *nf;
 	uint8_t *nk;
-	size_t cap;
+	size_t cap, most = (size_t)UINT32_MAX - 3;
+	char lim[32];
+	/* a reference held: itself, its kind, and the engine's next use and
+	 * process of it (engine_future_bytes) */
+	const uint64_t per = sizeof *nf + 1 + 2 * sizeof(uint32_t);
 
+	if (t->c->max_memory != 0 && t->c->max_memory / 2 / per < most)
+		most = (size_t)(t->c->max_memory / 2 / per);
 	if (t->nfut == t->capfut) {
-		if (t->capfut >= (size_t)UINT32_MAX - 1) {
-			trace_put(&t->o->err, "%s:%" PRIu64 ": policy=opt "
-			    "holds at most %" PRIu32 " references", t->name,
-			    t->line, UINT32_MAX - 1);
+		if (t->capfut >= most) {
+			mcfg_size_text(t->c->max_memory, lim, sizeof lim);
+			if (most == (size_t)UINT32_MAX - 3)
+				trace_put(&t->o->err, "%s:%" PRIu64 ": policy="
+				    "opt holds at most %zu references",
+				    t->name, t->line, most);
+			else
+				trace_put(&t->o->err, "%s:%" PRIu64 ": policy="
+				    "opt holds the trace, %" PRIu64 " bytes a "
+				    "reference, in half the memory limit of %s"
+				    " at most: %zu references (give a larger "
+				    "--max-memory)", t->name, t->line, per,
+				    lim, most);
 			return (-1);
 		}
 		cap = t->capfut ? t->capfut * 2 : 4096;
-		if (cap > (size_t)UINT32_MAX - 1)
-			cap = (size_t)UINT32_MAX - 1;
+		if (cap > most)
+			cap = most;
 		nf = (struct future_ref *)realloc(t->fut, cap * sizeof *nf);
 		if (nf != NULL)
 			t->fut = nf;
@@ -908,8 +1023,176 @@ trace_keep(struct trace_run *t, const struct trace_ref *r)
 	return (0);
 }
 
-/* Read every line: each reference replayed, or kept (policy=opt).
- * 0, or -1 (reported). */
+/* Whether o->stop says to stop (the screen's Ctrl-C): reported.  Asked
+ * in the caller's thread only (with the pipe: the engine's). */
+static bool
+trace_stopped(struct trace_run *t)
+{
+	if (t->o->stop == NULL || !t->o->stop(t->o->stop_arg))
+		return (false);
+	if (t->shown > 0)
+		trace_progress(t, true);
+	trace_put(&t->o->err, "%s: stopped after %" PRIu64 " references",
+	    t->name, t->opt && !t->replaying ? (uint64_t)t->nfut :
+	    t->replayed);
+	return (true);
+}
+
+/* The pipe. */
+
+static int	trace_read(struct trace_run *, struct trace_in *);
+
+/* The reader's batch is full: hand it on and wait for a free one (the
+ * one after it, free when fewer than all are full).  0, or -1 when the
+ * engine wants no more. */
+static int
+trace_handover(struct trace_pipe *p)
+{
+	int r;
+
+	pthread_mutex_lock(&p->mu);
+	p->full++;
+	pthread_cond_signal(&p->filled);
+	p->wr = (p->wr + 1) % TRACE_NBATCH;
+	while (p->full == TRACE_NBATCH && !p->stop)
+		pthread_cond_wait(&p->emptied, &p->mu);
+	r = p->stop ? -1 : 0;
+	pthread_mutex_unlock(&p->mu);
+	if (r == 0)
+		p->b[p->wr].n = 0;
+	return (r);
+}
+
+/* A reference read, into the reader's batch. */
+static int
+trace_push(struct trace_run *t, const struct trace_ref *r)
+{
+	struct trace_pipe *p = t->pipe;
+	struct trace_batch *b = &p->b[p->wr];
+
+	trace_count(t, r->kind, r->va);
+	b->va[b->n] = r->va;
+	b->kind[b->n] = r->kind;
+	b->line[b->n] = t->line;
+	if (++b->n < TRACE_BATCH)
+		return (0);
+	b->last = false;
+	return (trace_handover(p));
+}
+
+/* The reader thread: every line, then the last batch. */
+static void *
+trace_reader(void *arg)
+{
+	struct trace_pipe *p = (struct trace_pipe *)arg;
+	struct trace_batch *b;
+	bool failed;
+
+	failed = trace_read(p->t, p->in) != 0;
+	pthread_mutex_lock(&p->mu);
+	if (p->stop) {		/* the engine stopped: it waits for none */
+		pthread_mutex_unlock(&p->mu);
+		return (NULL);
+	}
+	b = &p->b[p->wr];	/* free (trace_handover) */
+	b->last = true;
+	b->failed = failed;
+	p->full++;
+	pthread_cond_signal(&p->filled);
+	pthread_mutex_unlock(&p->mu);
+	return (NULL);
+}
+
+/* The engine's side: each batch replayed as it comes, until the last;
+ * then the reader's message, if it stopped on one.  0, or -1. */
+static int
+trace_drain(struct trace_run *t, struct trace_pipe *p)
+{
+	const struct trace_batch *b;
+	size_t i, nb = 0;
+	bool last, failed;
+	int r = 0;
+
+	do {
+		pthread_mutex_lock(&p->mu);
+		while (p->full == 0)
+			pthread_cond_wait(&p->filled, &p->mu);
+		pthread_mutex_unlock(&p->mu);
+		b = &p->b[p->rd];
+		for (i = 0; i < b->n && r == 0; i++)
+			r = trace_engine(t, b->kind[i], b->va[i],
+			    OP_NO_FUTURE, b->line[i]);
+		/* o->stop as often as trace_read asks it without the pipe */
+		if (r == 0 && (++nb & (((TRACE_STOP + 1) / TRACE_BATCH) -
+		    1)) == 0 && trace_stopped(t))
+			r = -1;
+		last = b->last;
+		failed = b->failed;
+		pthread_mutex_lock(&p->mu);
+		p->rd = (p->rd + 1) % TRACE_NBATCH;
+		p->full--;
+		if (r != 0)
+			p->stop = true;	/* reported: the reader ends */
+		pthread_cond_signal(&p->emptied);
+		pthread_mutex_unlock(&p->mu);
+	} while (!last && r == 0);
+	if (r == 0 && failed) {
+		if (t->shown > 0)
+			trace_progress(t, true);
+		trace_put(&t->o->err, "%s", t->failmsg);
+		r = -1;
+	}
+	return (r);
+}
+
+/*
+ * Read and replay, the reader in a thread of its own so that the parsing
+ * of the text and the engine's work overlap on two cores (the same
+ * references in the same order: nothing else changes).  Without a
+ * thread, one after the other.  0, or -1 (reported).
+ */
+static int
+trace_stream(struct trace_run *t, struct trace_in *in)
+{
+	struct trace_pipe *p;
+	pthread_t th;
+	int r;
+
+	if ((p = (struct trace_pipe *)calloc(1, sizeof *p)) == NULL)
+		return (trace_read(t, in));
+	p->in = in;
+	p->t = t;
+	if (pthread_mutex_init(&p->mu, NULL) != 0) {
+		free(p);
+		return (trace_read(t, in));
+	}
+	if (pthread_cond_init(&p->filled, NULL) != 0 ||
+	    pthread_cond_init(&p->emptied, NULL) != 0) {
+		/* (a cond that did init is not destroyed: nothing holds
+		 * resources there on the systems vmscope runs on) */
+		pthread_mutex_destroy(&p->mu);
+		free(p);
+		return (trace_read(t, in));
+	}
+	t->pipe = p;
+	if (pthread_create(&th, NULL, trace_reader, p) != 0) {
+		t->pipe = NULL;
+		r = trace_read(t, in);
+	} else {
+		r = trace_drain(t, p);
+		pthread_join(th, NULL);
+		t->pipe = NULL;
+	}
+	pthread_cond_destroy(&p->filled);
+	pthread_cond_destroy(&p->emptied);
+	pthread_mutex_destroy(&p->mu);
+	free(p);
+	return (r);
+}
+
+/* Read every line: each reference replayed, or kept (policy=opt), or
+ * handed to the engine's thread.  0, or -1 (reported, or for the pipe
+ * kept in failmsg). */
 static int
 trace_read(struct trace_run *t, struct trace_in *in)
 {
@@ -922,6 +1205,9 @@ trace_read(struct trace_run *t, struct trace_in *in)
 
 	while ((r = trace_getline(in, &s, &len, &toolong)) > 0) {
 		t->line++;
+		if (t->pipe == NULL && (t->line & TRACE_STOP) == 0 &&
+		    trace_stopped(t))
+			return (-1);
 		t->bw = NULL;
 		if (toolong || len > TRACE_LINE_MAX) {
 			t->nref = 0;
@@ -936,15 +1222,14 @@ trace_read(struct trace_run *t, struct trace_in *in)
 		}
 		for (i = 0; i < t->nref; i++) {
 			if (t->opt ? trace_keep(t, &t->ref[i]) != 0 :
+			    t->pipe != NULL ? trace_push(t, &t->ref[i]) != 0 :
 			    trace_ref(t, t->ref[i].kind, t->ref[i].va,
-			    OP_NO_FUTURE) != 0)
+			    OP_NO_FUTURE, t->line) != 0)
 				return (-1);
 		}
 	}
 	if (r < 0) {
-		if (t->shown > 0)
-			trace_progress(t, true);
-		trace_put(&t->o->err, "%s: cannot read: %s", t->name,
+		trace_fail(t, "%s: cannot read: %s", t->name,
 		    strerror(in->err));
 		return (-1);
 	}
@@ -952,6 +1237,15 @@ trace_read(struct trace_run *t, struct trace_in *in)
 }
 
 /* The report. */
+
+/* policy=opt: the bytes the trace held (each reference, its kind) and
+ * the engine's tables of it (its next use, its process). */
+static uint64_t
+trace_opt_bytes(const struct trace_run *t)
+{
+	return (uint64_t)t->capfut * (sizeof *t->fut + 1) +
+	    engine_future_bytes(t->e);
+}
 
 /* "4K" for 4096: the machine line. */
 static void
@@ -1148,10 +1442,10 @@ trace_text(const struct trace_run *t, const struct engine_stats *st)
 		    t->firstbad);
 	}
 	if (t->opt) {
-		n = (uint64_t)t->capfut * (sizeof *t->fut + 1) +
-		    (uint64_t)t->nfut * sizeof(uint32_t);
-		trace_put(k, "OPT future   %zu references held in memory for "
-		    "policy=opt: %" PRIu64 " bytes (%.1f MiB)", t->nfut, n,
+		n = trace_opt_bytes(t);
+		trace_put(k, "OPT future   %zu references and their next uses "
+		    "held in memory for policy=opt: %" PRIu64 " bytes (%.1f "
+		    "MiB)", t->nfut, n,
 		    (double)n / 1048576.0);
 	}
 }
@@ -1169,8 +1463,7 @@ trace_csv(const struct trace_run *t, const struct engine_stats *st)
 	trace_describe(t->c, mach, sizeof mach);
 	trace_quote(quoted, sizeof quoted, mach, false);
 	if (t->opt)
-		opt = (uint64_t)t->capfut * (sizeof *t->fut + 1) +
-		    (uint64_t)t->nfut * sizeof(uint32_t);
+		opt = trace_opt_bytes(t);
 	trace_put(k, "trace,format,machine,lines,references,reads,writes,"
 	    "fetches,tlb_hits,tlb_misses,tlb_hit_rate,pt_refs,"
 	    "pt_refs_per_reference,faults,writebacks,cycles,"
@@ -1248,8 +1541,7 @@ trace_json(const struct trace_run *t, const struct engine_stats *st)
 	}
 	if (t->opt)
 		trace_put(k, "  \"opt_bytes\": %" PRIu64 ",",
-		    (uint64_t)t->capfut * (sizeof *t->fut + 1) +
-		    (uint64_t)t->nfut * sizeof(uint32_t));
+		    trace_opt_bytes(t));
 	trace_put(k, "  \"working_set\": {");
 	trace_put(k, "    \"interval\": %" PRIu64 ",", w->interval);
 	trace_put(k, "    \"intervals\": %zu,", w->n);
@@ -1314,10 +1606,11 @@ trace_go(struct trace_run *t, struct trace_in *in, struct engine_stats *st)
 	if (t->opt) {
 		t->replaying = true;
 		for (i = 0; i < t->nfut; i++)
-			if (trace_ref(t, t->kinds[i], t->fut[i].va,
-			    (uint32_t)i) != 0)
+			if (((i & TRACE_STOP) == 0 && i > 0 &&
+			    trace_stopped(t)) || trace_ref(t, t->kinds[i],
+			    t->fut[i].va, (uint32_t)i, 0) != 0)
 				return (-1);
-	} else if (trace_read(t, in) != 0)
+	} else if (trace_stream(t, in) != 0)
 		return (-1);
 	if (t->ws.in > 0) {
 		t->ws.tail_refs = t->ws.in;
@@ -1524,6 +1817,7 @@ trace_cmd_parse(const struct cmd_entry *ce, const struct lex_line *l,
 struct trace_cmd_sink {
 	struct session	*s;
 	unsigned	 col;
+	struct strbuf	 report;	/* with a screen: kept for it */
 };
 
 static void
@@ -1532,6 +1826,8 @@ trace_cmd_out(void *arg, const char *line, size_t len)
 	struct trace_cmd_sink *k = (struct trace_cmd_sink *)arg;
 
 	run_out(k->s, "  %.*s", (int)len, line);
+	if (k->s->screen)
+		sb_printf(&k->report, "%.*s\n", (int)len, line);
 }
 
 static void
@@ -1581,14 +1877,25 @@ trace_cmd_exec(struct session *s, const struct cmd_parsed *p)
 	o.skip_bad = skip;
 	o.interval = interval;
 	o.progress = !s->screen && isatty(STDERR_FILENO);
+	o.stop = s->stop;
+	o.stop_arg = s->stop_arg;
 	sink.s = s;
 	sink.col = p->namecol;
+	sb_init(&sink.report);
 	o.out.fn = trace_cmd_out;
 	o.out.arg = &sink;
 	o.err.fn = trace_cmd_err;
 	o.err.arg = &sink;
-	if (trace_replay(engine_config(s->engine), &o) == 0)
+	if (trace_replay(engine_config(s->engine), &o) == 0) {
 		r = 0;
+		if (s->screen && !sink.report.failed) {
+			sb_free(&s->trace_report);
+			s->trace_report = sink.report;
+			sb_init(&sink.report);
+			s->trace_count++;
+		}
+	}
+	sb_free(&sink.report);
 	free(path);
 	free(name);
 	return (r);

@@ -60,6 +60,10 @@ struct trace_opts {
 	struct trace_sink err;		/* FILE:LINE: message */
 	struct engine_stats *result;	/* if not NULL: the engine's figures
 					 * for the trace (a sweep's point) */
+	bool		(*stop)(void *);	/* if set: asked every 2^16
+					 * lines (and references), the
+					 * replay ends when it says true */
+	void		*stop_arg;
 };
 
 void	trace_opts_init(struct trace_opts *);

@@ -9,10 +9,17 @@
  * Keys: Enter on an empty line repeats the last command (or steps), F10
  * steps, F9 steps back, F6 zooms the next pane, F1 or ? (on an empty
  * line) shows help, PgUp/PgDn scroll the log, Ctrl-L redraws, Ctrl-C
- * stops play and clears the line, Ctrl-D or quit leaves.
+ * stops the work (play, run, a trace...) and clears the line, Ctrl-D or
+ * quit leaves.
+ *
+ * Faults: SIGINT is Ctrl-C; SIGTERM and SIGHUP (a terminal that goes away
+ * is one) leave as quit does, with 128 + the signal's number; the signals
+ * that end a program put the terminal back first.  A terminal that cannot
+ * show the screen is refused before ncurses starts (tty.h).
  */
 #define NCURSES_WIDECHAR 1
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <locale.h>
 #include <signal.h>
@@ -20,6 +27,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <termios.h>
 #include <time.h>
 #include <unistd.h>
 #include <wchar.h>
@@ -36,6 +44,7 @@
 #include "script/run.h"
 #include "script/shelf.h"
 #include "script/sweep.h"
+#include "ui/tty.h"
 #include "ui/ui.h"
 
 #define LOG_MAX		2000
@@ -45,6 +54,13 @@
 #define QUIZ_MAX	8
 #define MIN_W		80
 #define MIN_H		24
+#define HISTORY_MAX	1000	/* lines of history kept */
+#define KEYQ_MAX	256	/* keys typed during long work, kept */
+#define POLL_MS		50	/* the loop waits for a key this long, and
+				 * long work looks for Ctrl-C this often */
+#define BUSY_MS		500	/* after this long, the prompt says so */
+#define DEAD_MAX	100	/* keys that fail at once in a row: the
+				 * terminal went away */
 
 enum pane { P_ADDR, P_TLB, P_WALK, P_PT, P_FRAMES, P_VMX, P_STATS, P_NARR,
 	P_LOG, P_DISK, P_CHART, P_N };
@@ -73,7 +89,7 @@ static const struct {
 	    "covers it)" },
 	{ "PgDn", "scroll the log down" },
 	{ "Ctrl-L", "redraw" },
-	{ "Ctrl-C", "stop play, clear the line" },
+	{ "Ctrl-C", "stop the work (play, run, a trace), clear the line" },
 	{ "Ctrl-D", "quit (on an empty line)" },
 	{ NULL, NULL }
 };
@@ -90,6 +106,8 @@ static struct {
 
 	char *log[LOG_MAX];	/* a ring */
 	size_t loghead, nlog, scroll;
+	bool tracev;		/* the last trace's statistics are shown
+				 * (trace_stats_from) */
 	bool chart;		/* the last sweep is charted in place of the
 				 * walk until the next step */
 	struct wline walk[WALK_MAX];
@@ -125,6 +143,15 @@ static struct {
 	bool eof;
 	char histfile[LINE_W + 16];
 
+	/* long work (run, step N, a trace, a sweep): Ctrl-C stops it */
+	bool working;		/* a key or line is being acted on */
+	bool stop;		/* Ctrl-C (or a signal) came meanwhile */
+	bool busy_shown;	/* the prompt says "working" */
+	double work_t0, polled;	/* when the work began, the last poll */
+	int keyq[KEYQ_MAX];	/* keys typed meanwhile, for afterwards */
+	int nkeyq;
+	int dead;		/* wgetch failed at once this many times */
+
 	/* the quiz: questions posted, the one asked, the score */
 	bool quiz_on;
 	struct quiz_q quiz[QUIZ_MAX];
@@ -134,9 +161,199 @@ static struct {
 	unsigned lastkind;	/* the kind of the last event shown */
 } U;
 
-static volatile sig_atomic_t ui_signal;
+static volatile sig_atomic_t ui_signal;	/* SIGTERM, SIGHUP: leave */
+static volatile sig_atomic_t ui_intr;	/* SIGINT: stop the work */
+
+/* For the crash path, where ncurses cannot be called: the terminal's
+ * settings before the screen, and the bytes that undo the screen's
+ * modes (attributes, cursor, keypad, alternate screen). */
+static struct termios ui_tty0;
+static volatile sig_atomic_t ui_tty_saved;
+static char ui_reset[256];
+static size_t ui_reset_len;
 
 static bool quiz_pending(void);
+static double now_s(void);
+static void log_add(const char *, size_t);
+
+/* ---- signals and long work ---- */
+
+/* The other signals that end a program, at once: the terminal is put
+ * back first (ui_die), then their old action (the default, or a
+ * sanitizer's report) runs.  The first seven are crashes. */
+static const int crash_sigs[] = { SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGABRT,
+	SIGTRAP, SIGSYS, SIGQUIT, SIGUSR1, SIGUSR2, SIGALRM, SIGPIPE, SIGXCPU,
+	SIGXFSZ, SIGVTALRM, SIGPROF };
+#define N_CRASHES 7
+#define N_CRASH (sizeof crash_sigs / sizeof crash_sigs[0])
+static struct sigaction ui_crash_old[N_CRASH];
+
+static const struct {
+	int sig;
+	const char *name;
+} sig_names[] = {
+	{ SIGINT, "SIGINT" }, { SIGTERM, "SIGTERM" }, { SIGHUP, "SIGHUP" },
+	{ SIGQUIT, "SIGQUIT" }, { SIGSEGV, "SIGSEGV" }, { SIGBUS, "SIGBUS" },
+	{ SIGFPE, "SIGFPE" }, { SIGILL, "SIGILL" }, { SIGABRT, "SIGABRT" },
+	{ SIGTRAP, "SIGTRAP" }, { SIGSYS, "SIGSYS" }, { SIGUSR1, "SIGUSR1" },
+	{ SIGUSR2, "SIGUSR2" }, { SIGALRM, "SIGALRM" }, { SIGPIPE, "SIGPIPE" },
+	{ SIGXCPU, "SIGXCPU" }, { SIGXFSZ, "SIGXFSZ" },
+	{ SIGVTALRM, "SIGVTALRM" }, { SIGPROF, "SIGPROF" },
+	{ 0, NULL }
+};
+
+/* s appended to buf (off bytes used of size), for sig_message. */
+static size_t
+sig_put(char *buf, size_t off, size_t size, const char *s)
+{
+	while (*s != '\0' && off + 1 < size)
+		buf[off++] = *s++;
+	return off;
+}
+
+/* "vmscope: WHAT signal N (NAME)\n" into buf, its length: without
+ * stdio, so that a signal handler may call it. */
+static size_t
+sig_message(char *buf, size_t size, const char *what, int sig)
+{
+	char num[16];
+	size_t off, n = 0, i;
+	int v = sig;
+
+	do {
+		num[n++] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v > 0 && n < sizeof num);
+	off = sig_put(buf, 0, size, "vmscope: ");
+	off = sig_put(buf, off, size, what);
+	off = sig_put(buf, off, size, " signal ");
+	while (n > 0 && off + 1 < size)
+		buf[off++] = num[--n];
+	for (i = 0; sig_names[i].name != NULL; i++)
+		if (sig_names[i].sig == sig) {
+			off = sig_put(buf, off, size, " (");
+			off = sig_put(buf, off, size, sig_names[i].name);
+			off = sig_put(buf, off, size, ")");
+		}
+	off = sig_put(buf, off, size, "\n");
+	buf[off] = '\0';
+	return off;
+}
+
+/* The crash path: the terminal as it was before the screen, with only
+ * what a signal handler may call. */
+static void
+tty_emergency(void)
+{
+	ssize_t w;
+
+	if (!ui_tty_saved)
+		return;
+	ui_tty_saved = 0;
+	w = write(STDOUT_FILENO, ui_reset, ui_reset_len);
+	(void)w;
+	(void)tcsetattr(STDIN_FILENO, TCSANOW, &ui_tty0);
+}
+
+/* End the program from a signal handler: the terminal put back, one line
+ * said, then sig again with old as its action (NULL: the default), which
+ * ends the program once the handler returns. */
+static void
+ui_die(int sig, const char *what, const struct sigaction *old)
+{
+	struct sigaction dfl;
+	char msg[96];
+	size_t n;
+	ssize_t w;
+
+	tty_emergency();
+	n = sig_message(msg, sizeof msg, what, sig);
+	w = write(STDERR_FILENO, msg, n);
+	(void)w;
+	if (old == NULL) {
+		memset(&dfl, 0, sizeof dfl);
+		sigemptyset(&dfl.sa_mask);
+		dfl.sa_handler = SIG_DFL;
+		old = &dfl;
+	}
+	(void)sigaction(sig, old, NULL);
+	(void)raise(sig);
+}
+
+/*
+ * Long work (run, step N, a trace, a sweep, a loaded file) asks this now
+ * and then: true once Ctrl-C was typed, or SIGINT, SIGTERM or SIGHUP came,
+ * since the key or line being acted on was read.  The keyboard is read
+ * every POLL_MS (in raw mode Ctrl-C is a byte, not a signal); the other
+ * keys typed meanwhile are kept for afterwards, those before a Ctrl-C
+ * dropped.  After BUSY_MS the prompt says that Ctrl-C stops the work.
+ */
+static bool
+ui_stop(void)
+{
+	double t;
+	int c, k;
+
+	if (U.stop)
+		return true;
+	if (ui_intr || ui_signal) {
+		ui_intr = 0;
+		U.stop = true;
+		return true;
+	}
+	if (!U.working || U.cmd == NULL)
+		return false;
+	t = now_s();
+	if (t - U.polled < POLL_MS / 1e3)
+		return false;
+	U.polled = t;
+	if (!U.busy_shown && t - U.work_t0 >= BUSY_MS / 1e3) {
+		U.busy_shown = true;
+		werase(U.cmd);
+		mvwaddnstr(U.cmd, 0, 0, "working... Ctrl-C stops", COLS);
+		wrefresh(U.cmd);
+	}
+	wtimeout(U.cmd, 0);
+	for (k = 0; k < 4 * KEYQ_MAX && (c = wgetch(U.cmd)) != ERR; k++) {
+		if (c == 3) {
+			U.stop = true;
+			U.nkeyq = 0;
+		} else if (U.nkeyq < KEYQ_MAX)
+			U.keyq[U.nkeyq++] = c;
+	}
+	wtimeout(U.cmd, POLL_MS);
+	return U.stop;
+}
+
+/* The same, for the session (run.h). */
+static bool
+ui_stop_hook(void *arg)
+{
+	(void)arg;
+	return ui_stop();
+}
+
+/* A key or a line is about to be acted on. */
+static void
+work_begin(void)
+{
+	U.working = true;
+	U.stop = false;
+	U.busy_shown = false;
+	U.work_t0 = U.polled = now_s();
+}
+
+/* It was: if Ctrl-C cut it short, play stops too and the log says so. */
+static void
+work_end(void)
+{
+	U.working = false;
+	if (U.stop) {
+		U.stop = false;
+		U.playing = -1;
+		log_add("-- stopped (Ctrl-C) --", 22);
+	}
+}
 
 /* ---- the log, the walk, narration ---- */
 
@@ -515,7 +732,7 @@ draw_text(enum pane p, const char *title, const char *text, size_t skip)
 			wattroff(w, A_REVERSE);
 			continue;
 		}
-		if (p == P_TLB || p == P_CHART)	/* tables: clipped */
+		if (p == P_TLB || (p == P_CHART && U.chart))	/* tables */
 			put_line(w, y++, line);
 		else
 			y += wrap_line(w, y, h, line, true);
@@ -911,6 +1128,7 @@ draw_keybar(void)
 
 static void draw_cmd(void);
 static void draw_chart(void);
+static const char *trace_figures(void);
 static void layout(void);
 static int narr_want(void);
 
@@ -937,7 +1155,11 @@ draw_all(void)
 	draw_show(P_PT, "pt", "page table");
 	draw_show(P_FRAMES, "frames", "physical memory");
 	draw_show(P_VMX, "vmcs", "VMX");
-	draw_show(P_STATS, "stats", "statistics");
+	if (U.tracev)
+		draw_text(P_STATS, "the trace (F10: the machine again)",
+		    trace_figures(), 0);
+	else
+		draw_show(P_STATS, "stats", "statistics");
 	draw_show(P_DISK, "disk", "disk");
 	draw_chart();
 	draw_narr();
@@ -996,7 +1218,7 @@ layout(void)
 	U.cmd = newwin(1, COLS, LINES - (U.small ? 1 : 2), 0);
 	U.keybar = newwin(1, COLS, LINES - 1, 0);
 	keypad(U.cmd, FALSE);
-	wtimeout(U.cmd, 50);
+	wtimeout(U.cmd, POLL_MS);
 	rl_set_screen_size(1, COLS);
 	U.narr_h = want = narr_want();
 	if (U.small)
@@ -1034,7 +1256,7 @@ layout(void)
 		w1 = 40;
 	w2 = COLS >= 160 ? COLS * 4 / 10 : COLS - w1;
 	pane_set(P_TLB, mid1, w1, 4, 0);
-	if (U.chart)
+	if (U.chart || (U.tracev && mid2 == 0))
 		pane_set(P_CHART, mid1, w2, 4, w1);
 	else
 		pane_set(P_WALK, mid1, w2, 4, w1);
@@ -1572,9 +1794,10 @@ advance(void)
 	uint64_t pos0;
 	size_t nlog0;
 
-	if (U.log_peek || (U.chart && U.zoom < 0)) {
+	if (U.log_peek || ((U.chart || U.tracev) && U.zoom < 0)) {
 		U.log_peek = false;	/* the narration comes back */
 		U.chart = false;	/* and the walk */
+		U.tracev = false;	/* and the machine's statistics */
 		layout();
 	}
 	if (quiz_pending()) {
@@ -1637,11 +1860,18 @@ static void
 play_to_end(void)
 {
 	unsigned long n = 0;
+	char msg[96];
 
 	/* from a pause too: run goes on to the next pause, a question or
-	 * the end */
-	while (advance() && !quiz_pending() && n++ < 1000000 && !ui_signal)
-		;
+	 * the end; after a million steps it stops and says so (run again
+	 * goes on) */
+	while (!ui_stop() && advance() && !quiz_pending())
+		if (++n == 1000000) {
+			snprintf(msg, sizeof msg, "-- run stopped after %lu "
+			    "steps: run again goes on --", n);
+			log_add(msg, strlen(msg));
+			break;
+		}
 }
 
 /* ---- commands typed ---- */
@@ -1704,6 +1934,36 @@ sweep_chart_from(const char *line)
 	if (U.s->sweep_pts == NULL || U.s->sweep_pts == before)
 		return;		/* an error: the log says it */
 	U.chart = true;
+	U.tracev = false;
+	layout();
+}
+
+/* The last trace's figures, from its references on (its name and
+ * machine are in the log above). */
+static const char *
+trace_figures(void)
+{
+	const char *s = U.s->trace_report.s, *r;
+
+	if (s == NULL)
+		return "";
+	r = strstr(s, "\nreferences");
+	return r != NULL ? r + 1 : s;
+}
+
+/* A trace: run as any command (its report goes to the log); then its
+ * statistics take the statistics pane, or below 40 lines, where there
+ * is none, the walk's place, until the next step. */
+static void
+trace_stats_from(const char *line)
+{
+	unsigned before = U.s->trace_count;
+
+	session_line(line);
+	if (U.s->trace_count == before)
+		return;		/* an error: the log says it */
+	U.tracev = true;
+	U.chart = false;
 	layout();
 }
 
@@ -1721,6 +1981,11 @@ draw_chart(void)
 	struct strbuf b;
 	int barw;
 
+	if (w != NULL && !U.chart && U.tracev) {
+		draw_text(P_CHART, "the trace (F10: the walk again)",
+		    trace_figures(), 0);
+		return;
+	}
 	if (w == NULL || U.s->sweep_pts == NULL)
 		return;
 	barw = getmaxx(w) - 2 - 4 - 12 - 12;
@@ -1927,6 +2192,10 @@ run_typed(const char *line)
 		sweep_chart_from(line);
 		return;
 	}
+	if (strcmp(word, "trace") == 0) {
+		trace_stats_from(line);
+		return;
+	}
 	if (strcmp(word, "generate") == 0 && !U.fromfile) {
 		play_generated(p + n);
 		return;
@@ -1936,15 +2205,18 @@ run_typed(const char *line)
 		if (p[n] == ' ')
 			count = strtoul(p + n + 1, NULL, 0);
 		if (strcmp(word, "step") == 0) {
-			while (count-- > 0 && advance())
+			while (count-- > 0 && !ui_stop() && advance())
 				;
 		} else if (strcmp(word, "next") == 0) {
 			if (!engine_busy(U.s->engine))
 				(void)advance();
-			while (engine_busy(U.s->engine) && ui_step())
+			while (engine_busy(U.s->engine) && !ui_stop() &&
+			    ui_step())
 				;
 		} else if (strcmp(word, "run") == 0)
 			play_to_end();
+		else if (p[n] == ' ' && count > CMD_PLAY_MAX)
+			session_line(line);	/* its parser says why not */
 		else
 			U.playing = p[n] == ' ' ? (int)count : 300;
 		return;
@@ -2093,10 +2365,153 @@ bind_key(const char *capname, const char *fallback, rl_command_func_t *fn)
 
 /* ---- start, loop, end ---- */
 
+/* The next key: one kept from long work first, else one typed, or ERR
+ * after POLL_MS.  A terminal that went away without a SIGHUP (its input
+ * at an end) fails at once, again and again: that is a hangup. */
+static int
+next_key(void)
+{
+	double t0;
+	int c;
+
+	if (U.nkeyq > 0) {
+		c = U.keyq[0];
+		U.nkeyq--;
+		memmove(U.keyq, U.keyq + 1, (size_t)U.nkeyq * sizeof U.keyq[0]);
+		return c;
+	}
+	t0 = now_s();
+	c = wgetch(U.cmd);
+	if (c == ERR && now_s() - t0 < POLL_MS / 1e4 && !ui_intr &&
+	    !ui_signal) {
+		if (++U.dead >= DEAD_MAX)
+			ui_signal = SIGHUP;
+	} else
+		U.dead = 0;
+	return c;
+}
+
 static void
 on_signal(int sig)
 {
+	if (sig == SIGINT) {	/* as Ctrl-C: the work stops */
+		ui_intr = 1;
+		return;
+	}
+	if (ui_signal != 0)	/* a second one before the first was seen:
+				 * something is stuck; leave at once */
+		ui_die(sig, "stopped by", NULL);
 	ui_signal = sig;
+}
+
+static void
+on_crash(int sig)
+{
+	size_t i;
+
+	for (i = 0; i < N_CRASH; i++)
+		if (crash_sigs[i] == sig)
+			ui_die(sig, i < N_CRASHES ? "crashed with" :
+			    "stopped by", &ui_crash_old[i]);
+}
+
+/* Whether act is SIG_DFL or SIG_IGN (what), not a handler. */
+static bool
+sig_is(const struct sigaction *act, void (*what)(int))
+{
+	return !(act->sa_flags & SA_SIGINFO) && act->sa_handler == what;
+}
+
+/* SIGINT, SIGTERM and SIGHUP set a flag the loop reads; the others that
+ * end a program put the terminal back first.  A signal ignored when the
+ * program started stays ignored; one that is not a crash and has a
+ * handler already (a profiler's SIGPROF) keeps it; a crash's handler (a
+ * sanitizer's) runs after ours. */
+static void
+signals_catch(void)
+{
+	static const int quit_sigs[] = { SIGINT, SIGTERM, SIGHUP };
+	struct sigaction sa, old;
+	size_t i;
+
+	memset(&sa, 0, sizeof sa);
+	sigemptyset(&sa.sa_mask);
+	sa.sa_handler = on_signal;
+	for (i = 0; i < sizeof quit_sigs / sizeof quit_sigs[0]; i++)
+		if (sigaction(quit_sigs[i], NULL, &old) == 0 &&
+		    !sig_is(&old, SIG_IGN))
+			(void)sigaction(quit_sigs[i], &sa, NULL);
+	sa.sa_handler = on_crash;
+	for (i = 0; i < N_CRASH; i++)
+		if (sigaction(crash_sigs[i], &sa, &ui_crash_old[i]) == 0 &&
+		    (sig_is(&ui_crash_old[i], SIG_IGN) || (i >= N_CRASHES &&
+		    !sig_is(&ui_crash_old[i], SIG_DFL))))
+			(void)sigaction(crash_sigs[i], &ui_crash_old[i], NULL);
+}
+
+/* Leaving: a signal now changes nothing (the history is being saved);
+ * once the terminal is given back, a crash has nothing to put back. */
+static void
+signals_leave(bool screen_gone)
+{
+	struct sigaction sa;
+	size_t i;
+
+	memset(&sa, 0, sizeof sa);
+	sigemptyset(&sa.sa_mask);
+	sa.sa_handler = SIG_IGN;
+	if (!screen_gone) {
+		(void)sigaction(SIGINT, &sa, NULL);
+		(void)sigaction(SIGTERM, &sa, NULL);
+		(void)sigaction(SIGHUP, &sa, NULL);
+		return;
+	}
+	ui_tty_saved = 0;
+	for (i = 0; i < N_CRASH; i++)
+		(void)sigaction(crash_sigs[i], &ui_crash_old[i], NULL);
+}
+
+/* The bytes that end the screen's modes (as endwin does), from the
+ * terminal's description, without padding: for the crash path. */
+static void
+reset_prepare(void)
+{
+	static const char *const caps[] = { "sgr0", "cnorm", "rmkx",
+		"rmcup" };
+	const char *p;
+	size_t i, n = 0;
+
+	for (i = 0; i < sizeof caps / sizeof caps[0]; i++) {
+		p = tigetstr((char *)(uintptr_t)caps[i]);
+		if (p == NULL || p == (char *)-1)
+			continue;
+		for (; *p != '\0' && n < sizeof ui_reset - 1; p++) {
+			if (p[0] == '$' && p[1] == '<' && strchr(p, '>')) {
+				p = strchr(p, '>');	/* $<5>: a delay */
+				continue;
+			}
+			ui_reset[n++] = *p;
+		}
+	}
+	ui_reset_len = n;
+}
+
+/* The screen on this terminal: the SCREEN, or NULL after saying why not
+ * (TERM unset, unknown, or a terminal that cannot move its cursor). */
+static SCREEN *
+screen_open(void)
+{
+	char msg[LINE_W];
+	SCREEN *sc;
+
+	if (tty_check(msg, sizeof msg) != 0) {
+		fprintf(stderr, "vmscope: %s\n", msg);
+		return NULL;
+	}
+	if ((sc = newterm(NULL, stdout, stdin)) == NULL)
+		fputs("vmscope: cannot start the screen on this terminal\n",
+		    stderr);
+	return sc;
 }
 
 static void
@@ -2126,20 +2541,40 @@ history_path(void)
 	snprintf(U.histfile, sizeof U.histfile, "%s/history", dir);
 }
 
-/* The history is written whole to a temporary file, then renamed over
- * the old one: a crash never truncates it. */
+/* The history is written whole to a temporary file of this process,
+ * flushed to the disk, then renamed over the old one: a crash or a signal
+ * at any moment leaves the old file or the new one, never a part.  Not
+ * with write_history(): readline takes a short write (a full disk, a file
+ * size limit) for a whole one. */
 static void
 history_save(void)
 {
-	char tmp[LINE_W + 32];
+	char tmp[LINE_W + 48];
+	HIST_ENTRY **h;
+	FILE *f;
+	int fd, i;
+	bool ok;
 
 	if (U.histfile[0] == '\0')
 		return;
-	snprintf(tmp, sizeof tmp, "%s.tmp", U.histfile);
-	if (write_history(tmp) == 0)
-		(void)rename(tmp, U.histfile);
-	else
-		unlink(tmp);
+	snprintf(tmp, sizeof tmp, "%s.%ld.tmp", U.histfile, (long)getpid());
+	if ((fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW,
+	    0600)) < 0)
+		return;
+	if ((f = fdopen(fd, "w")) == NULL) {
+		(void)close(fd);
+		(void)unlink(tmp);
+		return;
+	}
+	if ((h = history_list()) != NULL)
+		for (i = 0; h[i] != NULL; i++)
+			if (fputs(h[i]->line, f) == EOF || putc('\n', f) == EOF)
+				break;
+	ok = fflush(f) == 0 && !ferror(f) && fsync(fd) == 0;
+	if (fclose(f) != 0)
+		ok = false;
+	if (!ok || rename(tmp, U.histfile) != 0)
+		(void)unlink(tmp);
 }
 
 static int
@@ -2174,7 +2609,7 @@ load_file(const char *file)
 int
 ui_run(const char *file, unsigned flags)
 {
-	struct sigaction sa;
+	SCREEN *sc;
 	struct verr ve;
 	char msg[LINE_W];
 	int c, status, i;
@@ -2211,17 +2646,27 @@ ui_run(const char *file, unsigned flags)
 	run_set_output(U.s, sink_out, NULL);
 	run_set_errors(U.s, sink_err, NULL);
 	run_set_events(U.s, on_event, NULL);
+	U.s->stop = ui_stop_hook;
 
 	setlocale(LC_ALL, "");
-	memset(&sa, 0, sizeof sa);
-	sa.sa_handler = on_signal;
-	sigaction(SIGTERM, &sa, NULL);
-	sigaction(SIGHUP, &sa, NULL);
-	sigaction(SIGINT, &sa, NULL);
-	if (initscr() == NULL) {
+	/* caught before the screen starts, so that ncurses installs no
+	 * handler of its own for SIGINT and SIGTERM */
+	signals_catch();
+	sc = NULL;
+	if (tcgetattr(STDIN_FILENO, &ui_tty0) != 0)
+		fprintf(stderr, "vmscope: cannot read the terminal's settings: "
+		    "%s\n", strerror(errno));
+	else
+		sc = screen_open();
+	if (sc == NULL) {
+		signals_leave(false);
+		signals_leave(true);
 		run_free(U.s);
+		free(U.text);
 		return 2;
 	}
+	reset_prepare();
+	ui_tty_saved = 1;
 	raw();
 	noecho();
 	nonl();
@@ -2254,6 +2699,7 @@ ui_run(const char *file, unsigned flags)
 	rl_completion_display_matches_hook = show_matches;
 	rl_completion_query_items = -1;
 	history_path();
+	stifle_history(HISTORY_MAX);
 	if (U.histfile[0] != '\0')
 		(void)read_history(U.histfile);
 	rl_callback_handler_install("vmscope> ", on_line);
@@ -2273,11 +2719,18 @@ ui_run(const char *file, unsigned flags)
 	log_add(msg, strlen(msg));
 	draw_all();
 	while (!U.eof && !ui_signal) {
-		c = wgetch(U.cmd);
+		if (ui_intr) {		/* SIGINT at the prompt: as Ctrl-C */
+			ui_intr = 0;
+			rl_callback_sigcleanup();
+			(void)ui_key_stop(1, 3);
+		}
+		c = next_key();
 		if (c == ERR) {
 			if (U.playing >= 0) {
+				work_begin();
 				if (!advance())
 					U.playing = -1;
+				work_end();
 				draw_all();
 				napms(U.playing > 0 ? U.playing : 0);
 			}
@@ -2294,6 +2747,7 @@ ui_run(const char *file, unsigned flags)
 			if (c != 3)
 				continue;
 		}
+		work_begin();
 		U.pending = c;
 		U.have_pending = true;
 		rl_callback_read_char();
@@ -2325,11 +2779,15 @@ ui_run(const char *file, unsigned flags)
 			if (U.s->quit)
 				U.eof = true;
 		}
+		work_end();
 		draw_all();
 	}
+	signals_leave(false);
 	rl_callback_handler_remove();
 	history_save();
 	endwin();
+	delscreen(sc);
+	signals_leave(true);
 	/* what was typed wrong was said on the screen: leaving is fine */
 	status = 0;
 	run_free(U.s);
@@ -2338,10 +2796,11 @@ ui_run(const char *file, unsigned flags)
 	free(U.text);
 	if (rl_outstream != NULL)
 		fclose(rl_outstream);
-	if (ui_signal == SIGTERM || ui_signal == SIGHUP) {
-		fprintf(stderr, "vmscope: stopped by signal %d\n",
-		    (int)ui_signal);
-		return 2;
+	if (ui_signal != 0) {
+		/* the history is saved: said once the screen is put back */
+		(void)sig_message(msg, sizeof msg, "stopped by", ui_signal);
+		fputs(msg, stderr);
+		return 128 + ui_signal;
 	}
 	return status;
 }

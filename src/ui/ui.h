@@ -12,7 +12,10 @@
 				 * (--allow-write) */
 
 /* Run the screen, on FILE (a lesson or scenario) or, with NULL, on the
- * first lesson.  Returns the exit status (0, 1 or 2). */
+ * first lesson.  Returns the exit status: 0, 2 (it could not start: a file
+ * with errors, a terminal that cannot show it), or 128 + N when signal N
+ * (SIGTERM, SIGHUP) ended it, the terminal put back and the history
+ * saved.  SIGINT, like Ctrl-C, only stops the work under way. */
 int	ui_run(const char *file, unsigned flags);
 
 /* make bench: the time to draw a step on a 200x60 screen, and to play

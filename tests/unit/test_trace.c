@@ -179,7 +179,7 @@ test_opt(void **state)
 	assert_int_equal(replay("frames=3 policy=opt", s, false, false, &st,
 	    &seen), 0);
 	assert_int_equal(st.faults, 7);
-	assert_non_null(strstr(seen.out, "OPT future   12 references held"));
+	assert_non_null(strstr(seen.out, "OPT future   12 references and their next uses held"));
 	assert_int_equal(replay("frames=3 policy=lru", s, false, true, &st,
 	    &seen), 0);
 	assert_int_equal(st.faults, 10);
