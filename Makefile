@@ -3,13 +3,17 @@
 #   make              build ./vmscope
 #   make run          play scenarios/demo.scenario headless (--batch)
 #   make test         layering lint, unit tests, scenario and golden tests,
-#                     then unit and scenario tests again under ASan+UBSan
+#                     then unit and scenario tests again under ASan+UBSan,
+#                     and the fuzz corpus replayed through the harnesses
 #   make test-valgrind  the unit tests and the scenario checks under
 #                     valgrind memcheck (no errors, no leaks): 3.5 to 4
 #                     minutes on the 2-core machine it was measured on
 #                     (test_fast alone 2.5), over the 2 allowed, so not
 #                     part of `make test`; CI runs it after (.ci/run)
 #   make bench        build bench/*.c and run bench/run.sh (figures only)
+#   make fuzz         each libFuzzer harness of tests/fuzz/ for FUZZ_TIME
+#                     seconds (default 60), one after the other; needs clang
+#                     with libFuzzer (FUZZ_CC); findings in build/fuzz/
 #   make asan         the sanitizer build, in build/asan/
 #   make deps         install missing Debian packages (as root), or print
 #                     the command that does
@@ -19,13 +23,17 @@
 # Settings: CC=clang, WERROR=0 (no -Werror), CFLAGS (default -O2 -g),
 # CPPFLAGS, LDFLAGS, LDLIBS, PREFIX, DESTDIR, V=1 (show full commands),
 # JOBS (parallel jobs for the builds inside `make test`; default: nproc),
+# FUZZ_TIME, FUZZ_CC (default clang), FUZZ_FLAGS (libFuzzer options),
 # UPDATE=1 with `make test` (rewrite tests/golden/*.out).
 #
 # Layout: src/core/*.c and src/script/*.c, and build/gen/builtin.c (the
 # lessons/*.lesson that tools/embed.sh turns into C) -> build/libvmscope.a;
 # src/main.c + the library -> ./vmscope; tests/unit/test_NAME.c ->
 # build/tests/test_NAME; bench/NAME.c -> build/bench/NAME; the sanitizer
-# variants of all of these live under build/asan/.
+# variants of all of these live under build/asan/.  tests/fuzz/fuzz_*.c,
+# the fuzz harnesses: with replay.c's main -> build/asan/fuzz/NAME (make
+# test), with libFuzzer on a library FUZZ_CC builds for it ->
+# build/fuzz/bin/NAME (make fuzz).
 
 MAKEFLAGS += --no-builtin-rules
 .SUFFIXES:
@@ -136,6 +144,13 @@ ASAN_UNIT_OBJS = $(UNIT_OBJS:build/%=build/asan/%)
 ASAN_HELP_OBJS = $(HELP_OBJS:build/%=build/asan/%)
 ASAN_UNIT_BINS = $(ASAN_UNIT_OBJS:.o=)
 
+# The fuzz harnesses (tests/fuzz/; see Fuzzing below), built with
+# replay.c's main under the sanitizers.
+FUZZ_NAMES = parse scenario scenario-batch trace-lackey trace-plain trace-din
+FUZZ_REPLAY_HOBJS = $(FUZZ_NAMES:%=build/asan/fuzz/%.o)
+FUZZ_REPLAY_LOBJS = build/asan/fuzz/lib/fuzz.o build/asan/fuzz/lib/replay.o
+FUZZ_REPLAY_BINS  = $(FUZZ_NAMES:%=build/asan/fuzz/%) build/asan/fuzz/dict
+
 # Installed data, each only if present.
 MAN1      = $(wildcard man/*.1)
 MAN5      = $(wildcard man/*.5)
@@ -182,7 +197,7 @@ need_cmocka = $(if $(HAVE_CMOCKA),,$(error cmocka not found by \
 # Main targets
 
 .PHONY: all run test check test-all test-valgrind test-valgrind-all deps \
-	bench bench-all asan install uninstall clean FORCE
+	bench bench-all asan install uninstall clean fuzz fuzz-all FORCE
 
 # deps first (the screen needs ncursesw and readline), then the build, in
 # a fresh make that sees what deps may just have installed.
@@ -207,6 +222,7 @@ test-all:
 	@$(MAKE) $(SUBMAKE_FLAGS) asan
 	@$(call group,unit tests (asan),tests/run-unit.sh $(ASAN_UNIT_BINS))
 	@$(call group,scenarios (asan),UPDATE= tests/run-scenarios.sh $(ASAN_BIN))
+	@$(call group,fuzz corpus (asan),tests/fuzz/replay.sh build/asan/fuzz $(FUZZ_NAMES))
 
 # Valgrind: the normal build (-O2 -g) of the unit tests and the program,
 # each run under memcheck by tests/valgrind.sh, $(JOBS) at a time.
@@ -228,7 +244,7 @@ bench-all:
 		echo "bench: no bench/run.sh"; \
 	fi
 
-asan: $(ASAN_BIN) $(ASAN_UNIT_BINS)
+asan: $(ASAN_BIN) $(ASAN_UNIT_BINS) $(FUZZ_REPLAY_BINS)
 
 clean:
 	rm -rf build $(BIN)
@@ -357,6 +373,113 @@ $(ASAN_UNIT_BINS): %: %.o $(ASAN_HELP_OBJS) $(ASAN_LIB)
 	$(Q)$(CC) $(ASAN_FLAGS) $(LDFLAGS) -o $@ $^ $(CMOCKA_LIBS) $(THREAD_LIBS) $(LDLIBS)
 
 # ---------------------------------------------------------------------------
+# Fuzzing (tests/fuzz/).  Harness NAME is tests/fuzz/fuzz_NAME.c; the
+# trace harnesses trace-FORMAT are fuzz_trace.c built once per format,
+# scenario-batch is fuzz_scenario.c built for --batch.
+# Built with replay.c's main and the sanitizer library (build/asan/fuzz/,
+# part of `make asan`: make test replays the corpus through them), and
+# with libFuzzer: FUZZ_CC builds the library again with coverage for it
+# (build/fuzz/).  make fuzz runs tests/fuzz/fuzz.sh.
+
+FUZZ_TIME   ?= 60
+FUZZ_CC     ?= clang
+FUZZ_SAN     = -fsanitize=address,undefined -fno-sanitize-recover=all \
+	       -fno-omit-frame-pointer -O1 -g
+FUZZ_CFLAGS  = -Itests/fuzz \
+	       -DFUZZ_SANDBOX='"$(CURDIR)/tests/fuzz/sandbox"'
+# $(call fuzz_src,NAME), $(call fuzz_def,NAME): the harness's source, and
+# the trace format or the mode it is built for.
+fuzz_src = tests/fuzz/fuzz_$(firstword $(subst -, ,$(1))).c
+fuzz_def = $(if $(filter trace-%,$(1)),-DFUZZ_FORMAT='"$(1:trace-%=%)"') \
+	   $(if $(filter scenario-batch,$(1)),-DFUZZ_BATCH)
+
+FUZZ_LIB       = build/fuzz/libvmscope.a
+FUZZ_LIB_OBJS  = $(LIB_SRCS:src/%.c=build/fuzz/obj/%.o)
+FUZZ_BUILTIN_OBJ = build/fuzz/obj/gen/builtin.o
+FUZZ_HOBJS     = $(FUZZ_NAMES:%=build/fuzz/obj/h/%.o)
+FUZZ_BINS      = $(FUZZ_NAMES:%=build/fuzz/bin/%)
+
+$(foreach h,$(FUZZ_NAMES),$(eval build/asan/fuzz/$(h).o \
+    build/fuzz/obj/h/$(h).o: $(call fuzz_src,$(h))))
+
+$(FUZZ_REPLAY_HOBJS): build/asan/fuzz/%.o: build/asan/cflags
+	$(say) CC $@
+	@mkdir -p $(@D)
+	$(Q)$(CC) $(VMSCOPE_CFLAGS) $(ASAN_FLAGS) $(FUZZ_CFLAGS) \
+	    $(call fuzz_def,$*) $(DEPFLAGS) -c -o $@ $(call fuzz_src,$*)
+
+$(FUZZ_REPLAY_LOBJS) build/asan/fuzz/lib/dict.o: build/asan/fuzz/lib/%.o: \
+    tests/fuzz/%.c build/asan/cflags
+	$(say) CC $@
+	@mkdir -p $(@D)
+	$(Q)$(CC) $(VMSCOPE_CFLAGS) $(ASAN_FLAGS) $(FUZZ_CFLAGS) $(DEPFLAGS) \
+	    -c -o $@ $<
+
+$(FUZZ_NAMES:%=build/asan/fuzz/%): %: %.o $(FUZZ_REPLAY_LOBJS) $(ASAN_LIB)
+	$(say) LD $@
+	$(Q)$(CC) $(ASAN_FLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+build/asan/fuzz/dict: build/asan/fuzz/lib/dict.o $(ASAN_LIB)
+	$(say) LD $@
+	$(Q)$(CC) $(ASAN_FLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+
+# libFuzzer: the library and the harnesses instrumented for coverage.
+build/fuzz/cflags: FORCE
+	$(call stamp,$(FUZZ_CC) $(VMSCOPE_CFLAGS) $(FUZZ_SAN) | $(LDFLAGS) $(LDLIBS))
+
+$(FUZZ_LIB_OBJS): build/fuzz/obj/%.o: src/%.c build/fuzz/cflags
+	$(say) CC $@
+	@mkdir -p $(@D)
+	$(Q)$(FUZZ_CC) $(VMSCOPE_CFLAGS) $(FUZZ_SAN) -fsanitize=fuzzer-no-link \
+	    $(DEPFLAGS) -c -o $@ $<
+
+$(FUZZ_BUILTIN_OBJ): $(BUILTIN_SRC) build/fuzz/cflags
+	$(say) CC $@
+	@mkdir -p $(@D)
+	$(Q)$(FUZZ_CC) $(VMSCOPE_CFLAGS) $(FUZZ_SAN) $(DEPFLAGS) -c -o $@ $<
+
+$(FUZZ_LIB): $(FUZZ_LIB_OBJS) $(FUZZ_BUILTIN_OBJ)
+	$(say) AR $@
+	@mkdir -p $(@D)
+	$(Q)rm -f $@ && $(AR) rcs $@ $^
+
+$(FUZZ_HOBJS): build/fuzz/obj/h/%.o: build/fuzz/cflags
+	$(say) CC $@
+	@mkdir -p $(@D)
+	$(Q)$(FUZZ_CC) $(VMSCOPE_CFLAGS) $(FUZZ_SAN) -fsanitize=fuzzer-no-link \
+	    $(FUZZ_CFLAGS) $(call fuzz_def,$*) $(DEPFLAGS) -c -o $@ \
+	    $(call fuzz_src,$*)
+
+build/fuzz/obj/fuzz.o: tests/fuzz/fuzz.c build/fuzz/cflags
+	$(say) CC $@
+	@mkdir -p $(@D)
+	$(Q)$(FUZZ_CC) $(VMSCOPE_CFLAGS) $(FUZZ_SAN) $(FUZZ_CFLAGS) \
+	    $(DEPFLAGS) -c -o $@ $<
+
+$(FUZZ_BINS): build/fuzz/bin/%: build/fuzz/obj/h/%.o build/fuzz/obj/fuzz.o \
+    $(FUZZ_LIB)
+	$(say) LD $@
+	@mkdir -p $(@D)
+	$(Q)$(FUZZ_CC) $(FUZZ_SAN) -fsanitize=fuzzer $(LDFLAGS) -o $@ $^ \
+	    $(LDLIBS)
+
+# First a clear word if FUZZ_CC cannot link a libFuzzer program.
+fuzz:
+	@printf 'int LLVMFuzzerTestOneInput(const unsigned char *d, '\
+	'unsigned long n) { (void)d; (void)n; return 0; }\n' | \
+	    $(FUZZ_CC) -fsanitize=fuzzer -x c -o /dev/null - 2>/dev/null || \
+	    { echo "make fuzz: '$(FUZZ_CC) -fsanitize=fuzzer' cannot link" \
+	    "a program: it needs clang with libFuzzer (Debian: apt-get" \
+	    "install clang; the runtime is in libclang-rt-NN-dev), or" \
+	    "FUZZ_CC=a clang that has it.  make test does not need it."; \
+	    exit 1; }
+	@$(MAKE) --no-print-directory fuzz-all
+
+fuzz-all:
+	@$(MAKE) $(SUBMAKE_FLAGS) $(FUZZ_BINS)
+	@tests/fuzz/fuzz.sh build/fuzz/bin $(FUZZ_TIME) $(FUZZ_NAMES)
+
+# ---------------------------------------------------------------------------
 # Install: the binary, and man pages, lessons and scenarios where present.
 
 # $(call install_data,FILES,DIR): FILES (if any) as 0644 into DIR.
@@ -386,4 +509,7 @@ FORCE:
 # Header dependencies written by -MMD -MP.
 -include $(patsubst %.o,%.d,$(LIB_OBJS) $(MAIN_OBJ) $(UNIT_OBJS) $(HELP_OBJS) \
 	$(BENCH_OBJS) $(ASAN_LIB_OBJS) $(ASAN_MAIN_OBJ) $(ASAN_UNIT_OBJS) \
-	$(ASAN_HELP_OBJS) $(BUILTIN_OBJ) $(ASAN_BUILTIN_OBJ))
+	$(ASAN_HELP_OBJS) $(BUILTIN_OBJ) $(ASAN_BUILTIN_OBJ) \
+	$(FUZZ_REPLAY_HOBJS) $(FUZZ_REPLAY_LOBJS) build/asan/fuzz/lib/dict.o \
+	$(FUZZ_LIB_OBJS) $(FUZZ_BUILTIN_OBJ) $(FUZZ_HOBJS) \
+	build/fuzz/obj/fuzz.o)

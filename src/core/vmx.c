@@ -838,12 +838,15 @@ vmx_step_op(struct engine *e, const struct op *o, struct event *ev)
 
 /* ---- what submit refuses ---- */
 
+/* Guest frames: of one guest, and of all guests together. */
+#define VMX_GFRAMES_MAX ((uint64_t)1 << 22)
+
 int
 vmx_check(struct engine *e, const struct op *o, struct verr *err)
 {
 	struct machine *m = e->m;
 	uint32_t i;
-	uint64_t mem, gframes;
+	uint64_t mem, gframes, all;
 	struct machine *g;
 	struct check_hist hist;
 
@@ -877,7 +880,23 @@ vmx_check(struct engine *e, const struct op *o, struct verr *err)
 			    "guest's memory is a power of two of at least 4 "
 			    "pages", (unsigned long long)mem);
 		gframes = mem >> m->c.page_bits;
-		if (gframes > ((uint64_t)1 << 22) || gframes + (o->mmu ==
+		if (gframes > VMX_GFRAMES_MAX)
+			return verr_set(err, "memory", "vm: memory=%llu is "
+			    "%llu guest frames; a guest has at most %llu (as "
+			    "the host's pool)", (unsigned long long)mem,
+			    (unsigned long long)gframes,
+			    (unsigned long long)VMX_GFRAMES_MAX);
+		/* Bounded memory: each guest frame costs the host its
+		 * backing, whatever the guests' number. */
+		for (i = 0, all = gframes; i < m->r.nvms; i++)
+			all += m->vms[i]->gframes;
+		if (all > VMX_GFRAMES_MAX)
+			return verr_set(err, "memory", "vm: memory=%llu would "
+			    "give the guests %llu frames in all; together they "
+			    "have at most %llu (give less memory)",
+			    (unsigned long long)mem, (unsigned long long)all,
+			    (unsigned long long)VMX_GFRAMES_MAX);
+		if (gframes + (o->mmu ==
 		    MMU_NESTED ? ept_tables(m, gframes) : 0) + (o->mmu ==
 		    MMU_SHADOW ? gframes - gframes / 2 : 0) >
 		    os_tframes_left(m))

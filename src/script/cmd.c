@@ -1583,6 +1583,23 @@ cmd_nothing_to_step(struct session *s)
 	run_out(s, "  nothing to step");
 }
 
+/* One micro-step, sent to the transcript: false if the engine is idle,
+ * or if the session has run its step limit (then the command stops,
+ * and cmd_exec() says so). */
+static bool
+cmd_step(struct session *s, struct event *ev)
+{
+	if (run_limited(s)) {
+		if (engine_has_future(s->engine))
+			s->stopped = true;
+		return (false);
+	}
+	if (!engine_step(s->engine, ev))
+		return (false);
+	run_emit(s, ev);
+	return (true);
+}
+
 /* Step until the engine is idle: the operation just submitted, and what
  * was left of one in progress. */
 static void
@@ -1590,8 +1607,8 @@ cmd_drain(struct session *s)
 {
 	struct event ev;
 
-	while (engine_step(s->engine, &ev))
-		run_emit(s, &ev);
+	while (cmd_step(s, &ev))
+		;
 }
 
 static int
@@ -1623,16 +1640,20 @@ cmd_exec_op(struct session *s, const struct cmd_parsed *p)
 		op.fidx = OP_NO_FUTURE;
 	memset(&ve, 0, sizeof ve);
 	/* After back, the access in progress finishes first, in view. */
-	while (engine_busy(s->engine) && engine_step(s->engine, &ev))
-		run_emit(s, &ev);
+	while (engine_busy(s->engine) && cmd_step(s, &ev))
+		;
+	if (run_limited(s)) {
+		s->stopped = true;	/* cmd_exec() says so */
+		return (0);
+	}
 	if (engine_submit(s->engine, &op, &ve) != 0) {
 		run_error(s, cmd_argcol(p, ve.arg), "%s", ve.msg);
 		return (-1);
 	}
 	if (!s->stepwise)
 		cmd_drain(s);
-	else if (engine_step(s->engine, &ev))
-		run_emit(s, &ev);	/* the first step; the user steps on */
+	else
+		(void)cmd_step(s, &ev);	/* the first; the user steps on */
 	return (0);
 }
 
@@ -1791,8 +1812,8 @@ cmd_exec_step(struct session *s, const struct cmd_parsed *p)
 		cmd_nothing_to_step(s);
 		return (0);
 	}
-	for (i = 0; i < p->n && engine_step(s->engine, &ev); i++)
-		run_emit(s, &ev);
+	for (i = 0; i < p->n && cmd_step(s, &ev); i++)
+		;
 	return (0);
 }
 
@@ -1825,15 +1846,14 @@ cmd_exec_next(struct session *s, const struct cmd_parsed *p)
 
 	(void)p;
 	if (!engine_busy(s->engine)) {
-		if (!engine_has_future(s->engine) ||
-		    !engine_step(s->engine, &ev)) {
-			cmd_nothing_to_step(s);
+		if (!engine_has_future(s->engine) || !cmd_step(s, &ev)) {
+			if (!s->stopped)
+				cmd_nothing_to_step(s);
 			return (0);
 		}
-		run_emit(s, &ev);
 	}
-	while (engine_busy(s->engine) && engine_step(s->engine, &ev))
-		run_emit(s, &ev);
+	while (engine_busy(s->engine) && cmd_step(s, &ev))
+		;
 	return (0);
 }
 
@@ -2000,5 +2020,12 @@ cmd_exec(struct session *s, const struct cmd_parsed *p)
 	}
 	if (p->entry->flags & CMD_ECHO)
 		run_put(s, p->echo, p->echolen);
-	return (p->entry->exec(s, p));
+	if (p->entry->exec(s, p) != 0)
+		return (-1);
+	if (s->stopped) {
+		run_error(s, p->col, "%s: stopped after %" PRIu64 " micro-steps, "
+		    "the limit set for this run", p->entry->name, s->steps);
+		return (-1);
+	}
+	return (0);
 }

@@ -382,6 +382,7 @@ run_emit(struct session *s, const struct event *ev)
 {
 	char buf[512];
 
+	s->steps++;
 	if (s->event != NULL)
 		s->event(s->event_arg, s->engine, ev);
 	if (s->mode == RUN_CHECK)
@@ -391,6 +392,12 @@ run_emit(struct session *s, const struct event *ev)
 	event_format(s->engine, ev, buf + 2, sizeof buf - 2);
 	buf[sizeof buf - 1] = '\0';
 	run_put(s, buf, strlen(buf));
+}
+
+bool
+run_limited(const struct session *s)
+{
+	return (s->step_limit != 0 && s->steps >= s->step_limit);
 }
 
 /* FILE:LINE:COLUMN: message (no column if col is 0, no line outside a
@@ -1209,6 +1216,8 @@ run_top(struct session *s, const char *name, char *real, char *dir,
 
 	s->fstatus = 0;
 	s->quit = false;
+	s->steps = 0;
+	s->stopped = false;
 	engine_free(s->engine);
 	s->engine = NULL;
 	run_forget(s);
@@ -1407,6 +1416,8 @@ run_line_at(struct session *s, const char *name, unsigned long lineno,
 				 * its save needs --allow-write */
 	s->frame = f;
 	s->depth = 0;
+	s->steps = 0;
+	s->stopped = false;
 	if (lex_split(&f->lex, line, len, &e) != 0 ||
 	    cmd_parse(&f->lex, &f->parsed, &e) != 0) {
 		run_error(s, e.col, "%s", e.msg);
@@ -1621,6 +1632,7 @@ run_compare_one(struct session *s, const char *arg, unsigned col, int mode,
 	sub->err.arg = s;
 	sub->parent = s;
 	sub->engine_flags = ENGINE_QUIET;
+	sub->step_limit = s->step_limit;
 	if (run_machine(sub, engine_config(s->engine), &ve) != 0)
 		run_error(s, col, "compare: %s", ve.msg);
 	else if (mode == 0 || (run_line(sub, setup[0], strlen(setup[0])) == 0 &&

@@ -93,6 +93,11 @@ struct session {
 	size_t		 sweep_n;
 	char		 sweep_key[32];
 
+	uint64_t	 step_limit;	/* micro-steps a file (with what it
+					 * loads) or a typed line may run;
+					 * 0: no limit */
+	uint64_t	 steps;		/* ... run so far */
+	bool		 stopped;	/* the limit stopped a command */
 	struct strbuf	 trace_report;	/* the last trace command's report,
 					 * a line each (with a screen: it
 					 * shows it) */
@@ -160,6 +165,8 @@ void	run_fail(struct session *, const char *, ...)
 #endif
 	    ;
 void	run_emit(struct session *, const struct event *);
+/* The file or line has run s->step_limit micro-steps: no more. */
+bool	run_limited(const struct session *);
 uint32_t run_fidx(struct session *);
 bool	run_from_file(const struct session *);
 int	run_machine(struct session *, const struct mconfig *,

@@ -262,6 +262,7 @@ sweep_one(struct session *s, const struct sweep_args *a, size_t i,
 	}
 	run_set_output(sub, sweep_out_none, NULL);
 	run_set_errors(sub, sweep_err_sink, &se);
+	sub->step_limit = s->step_limit;
 	sub->stop = s->stop;
 	sub->stop_arg = s->stop_arg;
 	sub->parent = s;
