@@ -739,6 +739,24 @@ run_inside(const char *real, const char *dir)
 	return (strncmp(real, dir, n) == 0 && real[n] == '/');
 }
 
+/* A path that does not resolve: does the folder it names lie outside
+ * dir (then nothing is to be said of what exists there)? */
+static bool
+run_parent_outside(const char *path, const char *dir)
+{
+	char *d, *real;
+	bool out = false;
+
+	if ((d = run_dirname(path)) != NULL) {
+		real = realpath(d, NULL);
+		free(d);
+		out = real != NULL && strcmp(real, dir) != 0 &&
+		    !run_inside(real, dir);
+		free(real);
+	}
+	return (out);
+}
+
 /*
  * The file that "load arg" means in the current frame, checked against
  * the rules and read whole, as a new frame (not yet pushed).  On failure,
@@ -750,7 +768,7 @@ run_open(struct session *s, const char *arg, struct run_frame **fp,
 {
 	const struct run_frame *f = s->frame, *g;
 	const char *slash;
-	char *path, *real, *dir, *name, *d;
+	char *path, *real, *dir, *name;
 	size_t n;
 	int err;
 
@@ -771,16 +789,9 @@ run_open(struct session *s, const char *arg, struct run_frame **fp,
 	}
 	if (real == NULL) {
 		/* Say nothing of what exists outside the folder. */
-		if (f->dir != NULL && (d = run_dirname(path)) != NULL) {
-			real = realpath(d, NULL);
-			free(d);
-			if (real != NULL && strcmp(real, f->dir) != 0 &&
-			    !run_inside(real, f->dir)) {
-				free(real);
-				free(path);
-				goto outside;
-			}
-			free(real);
+		if (f->dir != NULL && run_parent_outside(path, f->dir)) {
+			free(path);
+			goto outside;
 		}
 		free(path);
 		snprintf(msg, msgsize, "load: cannot open '%s': %s", arg,
@@ -864,7 +875,7 @@ run_locate(struct session *s, const char *cmd, const char *arg, char **name,
 	const struct run_frame *f = s->frame;
 	const char *slash = f != NULL && f->file ? strrchr(f->name, '/') :
 	    NULL;
-	char *path, *real, *d;
+	char *path, *real;
 	size_t n;
 	int err;
 
@@ -887,16 +898,9 @@ run_locate(struct session *s, const char *cmd, const char *arg, char **name,
 	err = errno;
 	if (real == NULL) {
 		/* Say nothing of what exists outside the folder. */
-		if ((d = run_dirname(path)) != NULL) {
-			real = realpath(d, NULL);
-			free(d);
-			if (real != NULL && strcmp(real, f->dir) != 0 &&
-			    !run_inside(real, f->dir)) {
-				free(real);
-				free(path);
-				goto outside;
-			}
-			free(real);
+		if (run_parent_outside(path, f->dir)) {
+			free(path);
+			goto outside;
 		}
 		free(path);
 		free(*name);
