@@ -134,7 +134,7 @@ static const char *const tokens[] = { "accesses=", "processes=", "==", "!=", "<"
 	"> ", "#", "0x", "0b", "K", "M", "G", "..", "\\x0d",
 	"I  ", " L ", " S ", " M ", ",4", ",8", "==1== ", "--1-- ",
 	"r 0x", "w 0x", "x 0x", "0 ", "1 ", "2 ", "3 ", "4 ",
-	"t.trace", "a.scenario", "sub/b.scenario", "../", NULL };
+	"t.trace", "a.scenario", "sub/out.inc", "../", NULL };
 
 int
 main(void)

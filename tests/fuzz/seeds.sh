@@ -29,7 +29,8 @@ parse|scenario|scenario-batch)
 	    lessons/*.lesson tests/examples/*.scenario \
 	    tests/golden/*.scenario tests/bad/*.bad tests/bad/*.bin \
 	    tests/bad/load/*.inc tests/screen/*.scenario tests/sweep/*.scenario \
-	    tests/fuzz/sandbox/*.scenario tests/fuzz/sandbox/sub/*.scenario
+	    tests/fuzz/sandbox/*.scenario tests/fuzz/sandbox/*.seed \
+	    tests/fuzz/sandbox/sub/*.inc
 	;;
 trace-*)
 	set -- tests/trace/small.* tests/trace/bad/*.trace \
