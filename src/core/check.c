@@ -370,18 +370,12 @@ check_process(struct machine *m, const struct op *o,
  * operation starts the count again (check_sure_forget).
  */
 static bool
-access_sure(struct machine *m, const char *cmd, const struct check_hist *hist)
+access_sure_anew(struct machine *m, const char *cmd,
+    const struct check_hist *hist)
 {
 	struct verr quiet;
 	uint64_t k = ACCESS_SURE, more = k * ACCESS_BYTES(m);
 
-	if (hist->fixed != 0 || hist->copies != 1 || m->cpu != m ||
-	    m->r.nvms != 0)
-		return false;
-	if (m->access_sure > 0) {
-		m->access_sure--;
-		return true;
-	}
 	if (m->procs[m->r.cur - 1].anon) {
 		if (os_tframes_left(m) < k * m->levels ||
 		    (!pool_has_room(m, (uint32_t)k, (uint32_t)k, k *
@@ -395,6 +389,19 @@ access_sure(struct machine *m, const char *cmd, const struct check_hist *hist)
 		return false;
 	m->access_sure = (uint32_t)k - 1;
 	return true;
+}
+
+static inline bool
+access_sure(struct machine *m, const char *cmd, const struct check_hist *hist)
+{
+	if (hist->fixed != 0 || hist->copies != 1 || m->cpu != m ||
+	    m->r.nvms != 0)
+		return false;
+	if (m->access_sure > 0) {
+		m->access_sure--;
+		return true;
+	}
+	return access_sure_anew(m, cmd, hist);
 }
 
 /* Any operation but an access: access_sure's count starts again. */
