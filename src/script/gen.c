@@ -166,7 +166,6 @@ static const struct gen_opt *gen_opt(const struct gen_request *,
 		    const char *);
 static bool	gen_given(const struct gen *, const char *);
 static unsigned	gen_log2(uint64_t);
-static void	gen_size(char *, size_t, uint64_t);
 static void	gen_mkey(struct gen *, const char *, const char *, ...)
 #if defined(__GNUC__)
 		    __attribute__((format(printf, 3, 4)))
@@ -541,30 +540,6 @@ gen_log2(uint64_t v)
 	return (b);
 }
 
-/* A size for people: 256 bytes, 4 KiB. */
-static void
-gen_human(char *buf, size_t size, uint64_t n)
-{
-	if (n != 0 && n % (1024 * 1024) == 0)
-		snprintf(buf, size, "%" PRIu64 " MiB", n / (1024 * 1024));
-	else if (n != 0 && n % 1024 == 0)
-		snprintf(buf, size, "%" PRIu64 " KiB", n / 1024);
-	else
-		snprintf(buf, size, "%" PRIu64 " bytes", n);
-}
-
-/* A size as the language writes it: 4K, 1M, 256. */
-static void
-gen_size(char *buf, size_t size, uint64_t n)
-{
-	if (n != 0 && n % (1024 * 1024) == 0)
-		snprintf(buf, size, "%" PRIu64 "M", n / (1024 * 1024));
-	else if (n != 0 && n % 1024 == 0)
-		snprintf(buf, size, "%" PRIu64 "K", n / 1024);
-	else
-		snprintf(buf, size, "%" PRIu64, n);
-}
-
 static void
 gen_append(char *line, size_t size, const char *fmt, ...)
 {
@@ -608,7 +583,7 @@ gen_gkey(struct gen *g, const char *key, uint64_t n)
 	char v[32];
 
 	if (strcmp(key, "memory") == 0)
-		gen_size(v, sizeof v, n);
+		lex_size_text(v, sizeof v, n, false);
 	else if (strcmp(key, "backing") == 0)
 		snprintf(v, sizeof v, "%s", n ? "lazy" : "eager");
 	else
@@ -677,7 +652,7 @@ gen_machine(struct gen *g, struct verr *ve)
 		return (-1);
 	}
 	snprintf(line, sizeof line, "machine va=%u pa=%u", c->va, c->pa);
-	gen_size(sz, sizeof sz, c->page);
+	lex_size_text(sz, sizeof sz, c->page, false);
 	gen_append(line, sizeof line, " page=%s", sz);
 	if (c->pt == PT_INVERTED)
 		gen_append(line, sizeof line, " pt=inverted");
@@ -811,7 +786,7 @@ gen_describe_machine(struct gen *g, bool entries)
 	char sz[32];
 	unsigned l;
 
-	gen_human(sz, sizeof sz, c->page);
+	lex_size_text(sz, sizeof sz, c->page, true);
 	sb_printf(b, "The machine (%s):\n  %u-bit virtual addresses, %u-bit "
 	    "physical addresses, pages of %s (%u offset bits)\n",
 	    g->mline, c->va, c->pa, sz, c->page_bits);
@@ -1196,7 +1171,7 @@ gen_replacement(struct gen *g, struct verr *ve)
 	for (i = 0; i < nacc; i++)
 		gen_append(g->what, sizeof g->what, "%s%" PRIu64 "%s", i ? " " :
 		    "", ref[i], wr[i] ? "w" : "");
-	gen_human(sz, sizeof sz, c->page);
+	lex_size_text(sz, sizeof sz, c->page, true);
 	sb_printf(b, "The machine (%s):\n", g->mline);
 	sb_printf(b, "  pages of %s: page N is the virtual page at N x "
 	    "0x%" PRIx64 ", frame F the physical page at F x 0x%" PRIx64
@@ -1480,7 +1455,7 @@ gen_virt(struct gen *g, bool nested, struct verr *ve)
 		    true;
 
 	gen_cmd(g, "vmxon");
-	gen_size(sz, sizeof sz, memory);
+	lex_size_text(sz, sizeof sz, memory, false);
 	gen_cmd(g, "vm g mmu=%s memory=%s%s", nested ? "nested" : "shadow", sz,
 	    lazy ? " backing=lazy" : "");
 	gen_cmd(g, "vmlaunch g");
@@ -1556,7 +1531,7 @@ gen_virt(struct gen *g, bool nested, struct verr *ve)
 	gen_describe_tlb(g);
 	sb_printf(b, "  the guest's tables and %s have this shape too\n",
 	    nested ? "the EPT" : "the VMM's shadow tables");
-	gen_human(sz, sizeof sz, memory);
+	lex_size_text(sz, sizeof sz, memory, true);
 	sb_printf(b, "\nGuest g (VT-x, %s paging) has %s of guest-physical "
 	    "memory, backed by host frames\n%s.\n", nested ? "nested" :
 	    "shadow", sz, lazy ? "lazily: the first touch of a guest frame "

@@ -270,6 +270,21 @@ lex_number_why(char *buf, size_t size, const char *s, size_t len, size_t i,
 		    " hex" : b == 2 ? " binary" : " decimal");
 }
 
+void
+lex_size_text(char *buf, size_t size, uint64_t n, bool human)
+{
+	static const char *const unit[2][4] = { { "", "K", "M", "G" },
+		{ " bytes", " KiB", " MiB", " GiB" } };
+	unsigned u = 0;
+
+	while (u < 3 && n != 0 && n % 1024 == 0) {
+		n /= 1024;
+		u++;
+	}
+	snprintf(buf, size, "%llu%s", (unsigned long long)n,
+	    unit[human][u]);
+}
+
 int
 lex_number(const struct lex_word *w, uint64_t *out, struct lex_err *e)
 {

@@ -45,6 +45,10 @@ struct lex_line {
 int	lex_split(struct lex_line *, const char *, size_t, struct lex_err *);
 
 int	lex_number(const struct lex_word *, uint64_t *, struct lex_err *);
+/* A size in the largest unit that divides it: as the language writes it
+ * ("4K", "1M", "2G", "256": lex_number reads it back), or for people
+ * with human set ("4 KiB", "1 MiB", "2 GiB", "256 bytes"). */
+void	lex_size_text(char *, size_t, uint64_t, bool human);
 bool	lex_is_hex(const struct lex_word *);
 bool	lex_is_number(const struct lex_word *);
 int	lex_name(const struct lex_word *, struct lex_err *);

@@ -1247,20 +1247,6 @@ trace_opt_bytes(const struct trace_run *t)
 	    engine_future_bytes(t->e);
 }
 
-/* "4K" for 4096: the machine line. */
-static void
-trace_size(char *buf, size_t size, uint64_t v)
-{
-	if (v >= ((uint64_t)1 << 30) && v % ((uint64_t)1 << 30) == 0)
-		snprintf(buf, size, "%" PRIu64 "G", v >> 30);
-	else if (v >= ((uint64_t)1 << 20) && v % ((uint64_t)1 << 20) == 0)
-		snprintf(buf, size, "%" PRIu64 "M", v >> 20);
-	else if (v >= 1024 && v % 1024 == 0)
-		snprintf(buf, size, "%" PRIu64 "K", v >> 10);
-	else
-		snprintf(buf, size, "%" PRIu64, v);
-}
-
 /* The machine in the keys of the machine command. */
 static void
 trace_describe(const struct mconfig *c, char *buf, size_t size)
@@ -1270,7 +1256,7 @@ trace_describe(const struct mconfig *c, char *buf, size_t size)
 	unsigned i;
 	int n;
 
-	trace_size(page, sizeof page, c->page);
+	lex_size_text(page, sizeof page, c->page, false);
 	split[0] = '\0';
 	for (i = 0; i < c->levels && c->pt == PT_RADIX; i++) {
 		n = snprintf(split + off, sizeof split - off, "%s%u",
