@@ -37,23 +37,13 @@
 
 set -u
 
-if [ $# -ne 1 ] || [ ! -x "$1" ]; then
-	echo "usage: $0 BINARY" >&2
-	exit 2
-fi
-case $1 in
-*/*) bin=$(cd "$(dirname "$1")" && pwd)/$(basename "$1") ;;
-*) bin=$(command -v "$1") ;;
-esac
+. "$(dirname "$0")/lib.sh"
+lib_start limits.sh "$@"
 export LC_ALL=C
-export ASAN_OPTIONS=${ASAN_OPTIONS:-exitcode=99:detect_leaks=1}
-export UBSAN_OPTIONS=${UBSAN_OPTIONS:-exitcode=99:print_stacktrace=1}
 unset VMSCOPE_MAX_MEMORY
 tmp=$(mktemp -d) || exit 2
 trap 'rm -rf "$tmp"' EXIT
 cd "$tmp" || exit 2
-passed=0
-failed=0
 
 # Sizes and whether peak memory is measured.
 scale=1
@@ -68,14 +58,6 @@ if [ ! -x /usr/bin/time ]; then
 	echo "SKIP  limits.sh: peak memory: /usr/bin/time is missing"
 	measure=0
 fi
-
-fail() {
-	failed=$((failed + 1))
-	echo "FAIL  limits.sh: $1"
-	if [ $# -ge 2 ] && [ -s "$2" ]; then
-		head -n 10 "$2" | sed 's/^/      /'
-	fi
-}
 
 # run STATUS LINE KB ARGS... [< input]: the binary under a 60 s timeout;
 # wants STATUS, LINE in stderr ("" none), and (when measured and KB is

@@ -42,31 +42,13 @@
 
 set -u
 
-if [ $# -ne 1 ] || [ ! -x "$1" ]; then
-	echo "usage: $0 BINARY" >&2
-	exit 2
-fi
-case $1 in
-*/*) bin=$(cd "$(dirname "$1")" && pwd)/$(basename "$1") ;;
-*) bin=$(command -v "$1") ;;
-esac
+. "$(dirname "$0")/lib.sh"
+lib_start strangers.sh "$@"
 root=$(cd "$(dirname "$0")/.." && pwd) || exit 2
 export LC_ALL=C
-export ASAN_OPTIONS=${ASAN_OPTIONS:-exitcode=99:detect_leaks=1}
-export UBSAN_OPTIONS=${UBSAN_OPTIONS:-exitcode=99:print_stacktrace=1}
 tmp=$(mktemp -d) || exit 2
 trap 'rm -rf "$tmp"' EXIT
-passed=0
-failed=0
 n=0
-
-fail() {
-	failed=$((failed + 1))
-	echo "FAIL  strangers.sh: $1"
-	if [ $# -ge 2 ] && [ -s "$2" ]; then
-		head -n 10 "$2" | sed 's/^/      /'
-	fi
-}
 
 # A fresh folder $box (tmp/N/box) beside $out (tmp/N/out, where stdout
 # and stderr go); the current directory is tmp/N/cwd.
