@@ -317,6 +317,27 @@ static const char *const cmd_hex_names[] = { "pa", "gpa", "value", "vpn",
 static const char *const cmd_cmp_names[] = { "", "==", "!=", "<", "<=",
 	">", ">=" };
 
+int
+cmd_keep_rest(const struct cmd_entry *ce, const struct lex_line *l,
+    const char *what, struct cmd_parsed *p, struct lex_err *e)
+{
+	const struct lex_word *last = &l->w[l->nwords - 1];
+	size_t n;
+
+	if (l->nwords < 2)
+		return (lex_error(e, last->col + (unsigned)last->len, "%s: "
+		    "missing %s; usage: %s %s", ce->name, what, ce->name,
+		    ce->usage));
+	n = (size_t)(last->s + last->len - l->w[1].s);
+	if (n >= sizeof p->path)
+		return (lex_error(e, l->w[1].col, "%s: line too long",
+		    ce->name));
+	memcpy(p->path, l->w[1].s, n);
+	p->path[n] = '\0';
+	p->namecol = l->w[1].col;
+	return (0);
+}
+
 bool
 cmd_name_is_hex(const char *name)
 {

@@ -101,5 +101,11 @@ unsigned cmd_argcol(const struct cmd_parsed *, const char *);
 const char *cmd_cmp_name(enum cmd_cmp);
 /* Whether the values of expect NAME read best in hex (addresses). */
 bool	cmd_name_is_hex(const char *name);
+/* For a command whose words after its name are kept as one text, read
+ * again when it runs (generate, trace): "NAME: missing WHAT" without
+ * them, else they go into p->path and their column into p->namecol.
+ * 0, or -1 with e set. */
+int	cmd_keep_rest(const struct cmd_entry *, const struct lex_line *,
+	    const char *what, struct cmd_parsed *, struct lex_err *);
 
 #endif

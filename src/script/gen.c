@@ -2114,22 +2114,11 @@ gen_cmd_parse(const struct cmd_entry *ce, const struct lex_line *l,
     struct cmd_parsed *p, struct lex_err *e)
 {
 	struct gen_request rq;
-	const struct lex_word *last = &l->w[l->nwords - 1];
-	size_t n;
 
-	if (l->nwords < 2)
-		return (lex_error(e, last->col + (unsigned)last->len, "%s: "
-		    "missing KIND; usage: %s %s", ce->name, ce->name,
-		    ce->usage));
+	if (cmd_keep_rest(ce, l, "KIND", p, e) != 0)
+		return (-1);
 	if (gen_parse(l->w + 1, l->nwords - 1, &rq, e) != 0)
 		return (lex_prefix(e, "%s", ce->name));
-	n = (size_t)(last->s + last->len - l->w[1].s);
-	if (n >= sizeof p->path)
-		return (lex_error(e, l->w[1].col, "%s: line too long",
-		    ce->name));
-	memcpy(p->path, l->w[1].s, n);
-	p->path[n] = '\0';
-	p->namecol = l->w[1].col;
 	return (0);
 }
 

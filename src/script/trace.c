@@ -1778,25 +1778,12 @@ int
 trace_cmd_parse(const struct cmd_entry *ce, const struct lex_line *l,
     struct cmd_parsed *p, struct lex_err *e)
 {
-	const struct lex_word *last = &l->w[l->nwords - 1];
 	uint64_t interval;
 	bool skip;
-	size_t n;
 
-	if (l->nwords < 2)
-		return (lex_error(e, last->col + (unsigned)last->len, "%s: "
-		    "missing FILE; usage: %s %s", ce->name, ce->name,
-		    ce->usage));
-	if (trace_cmd_args(l->w + 2, l->nwords - 2, &interval, &skip, e) != 0)
+	if (cmd_keep_rest(ce, l, "FILE", p, e) != 0)
 		return (-1);
-	n = (size_t)(last->s + last->len - l->w[1].s);
-	if (n >= sizeof p->path)
-		return (lex_error(e, l->w[1].col, "%s: line too long",
-		    ce->name));
-	memcpy(p->path, l->w[1].s, n);
-	p->path[n] = '\0';
-	p->namecol = l->w[1].col;
-	return (0);
+	return (trace_cmd_args(l->w + 2, l->nwords - 2, &interval, &skip, e));
 }
 
 /* Where the report and the errors of the command go. */
