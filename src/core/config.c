@@ -86,8 +86,8 @@ mcfg_size_text(uint64_t n, char *buf, size_t size)
 		snprintf(buf, size, "%llu KiB", (unsigned long long)(n >> 10));
 }
 
-static unsigned
-log2u(uint64_t v)
+unsigned
+mcfg_log2(uint64_t v)
 {
 	unsigned b = 0;
 
@@ -176,7 +176,7 @@ check_split(struct mconfig *c, struct verr *e)
 			    "must add up to va", sum, c->page_bits, c->va);
 		return 0;
 	}
-	b = c->page_bits - log2u(c->pte);	/* a table fills one page */
+	b = c->page_bits - mcfg_log2(c->pte);	/* a table fills one page */
 	n = (rem + b - 1) / b;
 	if (n > MCFG_MAX_LEVELS)
 		return verr_set(e, "va", "va=%u with page=%llu and %u-byte "
@@ -201,7 +201,7 @@ mcfg_finish(struct mconfig *c, struct verr *e)
 	if (c->page < 16 || (c->page & (c->page - 1)) != 0)
 		return verr_set(e, "page", "page=%llu: a page is a power of "
 		    "two of at least 16 bytes", (unsigned long long)c->page);
-	c->page_bits = log2u(c->page);
+	c->page_bits = mcfg_log2(c->page);
 	if (c->page_bits > 30)
 		return verr_set(e, "page", "page=%llu: pages up to 1G are "
 		    "possible", (unsigned long long)c->page);

@@ -90,6 +90,8 @@ int	verr_set(struct verr *, const char *arg, const char *fmt, ...)
 /* bytes as a person reads them: "512 KiB", "96 MiB", "1 GiB", "1.5 GiB"
  * (rounded down; sizes of memory limits and what passes them). */
 void	mcfg_size_text(uint64_t bytes, char *buf, size_t size);
+/* The bits of a power of two (floor of the log for any other v >= 1). */
+unsigned mcfg_log2(uint64_t v);
 
 const char *policy_name(enum policy);
 const char *tlb_policy_name(enum tlb_policy);

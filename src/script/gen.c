@@ -165,7 +165,6 @@ static uint64_t	gen_range(struct gen *, uint64_t, uint64_t);
 static const struct gen_opt *gen_opt(const struct gen_request *,
 		    const char *);
 static bool	gen_given(const struct gen *, const char *);
-static unsigned	gen_log2(uint64_t);
 static void	gen_mkey(struct gen *, const char *, const char *, ...)
 #if defined(__GNUC__)
 		    __attribute__((format(printf, 3, 4)))
@@ -527,18 +526,6 @@ gen_argcol(const struct gen_request *rq, const char *name)
 }
 
 /* The machine line. */
-
-static unsigned
-gen_log2(uint64_t v)
-{
-	unsigned b = 0;
-
-	while (v > 1) {
-		v >>= 1;
-		b++;
-	}
-	return (b);
-}
 
 static void
 gen_append(char *line, size_t size, const char *fmt, ...)
@@ -902,7 +889,7 @@ gen_translation(struct gen *g, struct verr *ve)
 
 	/* The page, the virtual address and its split. */
 	r = gen_rangeu(g, 4, 12);
-	P = gen_given(g, "page") ? gen_log2(f->page) : r;
+	P = gen_given(g, "page") ? mcfg_log2(f->page) : r;
 	if (gen_given(g, "split")) {
 		L = f->levels;
 		for (S = 0, i = 0; i < L; i++)
@@ -1094,7 +1081,7 @@ gen_replacement(struct gen *g, struct verr *ve)
 	struct strbuf *b = &g->intro;
 	enum policy pol;
 
-	P = gen_given(g, "page") ? gen_log2(f->page) : 8;
+	P = gen_given(g, "page") ? mcfg_log2(f->page) : 8;
 	va = gen_given(g, "va") ? f->va : 16;
 	if (!gen_given(g, "page"))
 		gen_mkey(g, "page", "256");
@@ -1236,7 +1223,7 @@ gen_tlb(struct gen *g, struct verr *ve)
 	unsigned P, va, r, t, w, lo, hi, cur = 0, ncut, k;
 
 	r = gen_rangeu(g, 0, 2);
-	P = gen_given(g, "page") ? gen_log2(f->page) : gen_log2(pages[r]);
+	P = gen_given(g, "page") ? mcfg_log2(f->page) : mcfg_log2(pages[r]);
 	if (!gen_given(g, "page"))
 		gen_mkey(g, "page", "%" PRIu64, pages[r]);
 	lo = P + 6 > 16 ? P + 6 : 16;
